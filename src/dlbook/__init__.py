@@ -1,0 +1,26 @@
+"""Helpers for the notebooks of the deep-learning course.
+
+Import this package before TensorFlow and call :func:`setup` first::
+
+    import dlbook
+    dlbook.setup()
+    import tensorflow as tf
+
+Importing ``dlbook`` does not import TensorFlow, so :func:`setup` can still set
+the environment variables TensorFlow reads when it loads.
+"""
+
+from .data import DatasetUnavailableError, load_mnist_full, load_mnist_sample
+from .plots import plot_history, show_images
+from .runtime import TF_ENVIRONMENT, setup
+
+__all__ = [
+    "DatasetUnavailableError",
+    "TF_ENVIRONMENT",
+    "load_mnist_full",
+    "load_mnist_sample",
+    "plot_history",
+    "setup",
+    "show_images",
+]
+__version__ = "0.1.0"

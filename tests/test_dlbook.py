@@ -1,0 +1,200 @@
+"""Unit tests of the helper package that the notebooks import."""
+
+import os
+import random
+
+import matplotlib
+import numpy as np
+import pytest
+
+import dlbook
+from dlbook import runtime
+
+matplotlib.use("Agg")
+
+
+# ---------------------------------------------------------------- setup()
+
+def test_setup_seeds_python_numpy_and_tensorflow():
+    import tensorflow as tf
+
+    dlbook.setup(7)
+    first = (random.random(), np.random.rand(), float(tf.random.uniform(())))
+    dlbook.setup(7)
+    second = (random.random(), np.random.rand(), float(tf.random.uniform(())))
+    assert first == second
+    dlbook.setup(8)
+    assert random.random() != first[0]
+
+
+def test_setup_sets_tensorflow_environment_and_returns_seed():
+    assert dlbook.setup(3) == 3
+    for key, value in dlbook.TF_ENVIRONMENT.items():
+        assert os.environ[key] == value
+
+
+def test_setup_enables_op_determinism():
+    # The getter is not public API; the test only reads the flag that setup() sets.
+    from tensorflow.python.framework import config
+
+    config.disable_op_determinism()
+    dlbook.setup(0)
+    assert config.is_op_determinism_enabled()
+
+
+def test_setup_applies_book_style():
+    matplotlib.rcParams["figure.dpi"] = 200
+    dlbook.setup(0, tensorflow=False)
+    assert matplotlib.rcParams["figure.dpi"] == runtime.RC_PARAMS["figure.dpi"]
+
+
+@pytest.mark.parametrize("seed, error", [(-1, ValueError), (2**32, ValueError),
+                                         (1.5, TypeError), ("1", TypeError), (True, TypeError)])
+def test_setup_rejects_bad_seed(seed, error):
+    with pytest.raises(error, match="seed must be"):
+        dlbook.setup(seed)
+
+
+def test_setup_refuses_tensorflow_imported_with_other_settings(monkeypatch):
+    import tensorflow  # noqa: F401  (make sure it is in sys.modules)
+
+    monkeypatch.setenv("TF_ENABLE_ONEDNN_OPTS", "1")
+    with pytest.raises(RuntimeError, match="Restart the kernel"):
+        dlbook.setup(0)
+
+
+def test_silenced_stderr_restores_descriptor(capfd):
+    with runtime._silenced_stderr_fd():
+        os.write(2, b"hidden\n")
+    os.write(2, b"shown\n")
+    assert capfd.readouterr().err == "shown\n"
+
+
+# ---------------------------------------------------------------- data
+
+@pytest.fixture(scope="module")
+def mnist_sample():
+    return dlbook.load_mnist_sample()
+
+
+def test_mnist_sample_matches_keras_layout(mnist_sample):
+    (x_train, y_train), (x_test, y_test) = mnist_sample
+    assert x_train.shape == (4000, 28, 28) and x_test.shape == (1000, 28, 28)
+    assert y_train.shape == (4000,) and y_test.shape == (1000,)
+    for array in (x_train, y_train, x_test, y_test):
+        assert array.dtype == np.uint8
+    assert x_train.max() == 255 and x_train.min() == 0
+    assert set(np.unique(y_train)) == set(range(10))
+
+
+def test_mnist_sample_is_stratified_and_shuffled(mnist_sample):
+    (_, y_train), (_, y_test) = mnist_sample
+    assert np.bincount(y_test).tolist() == [100] * 10
+    assert np.bincount(y_train).tolist() == [400] * 10
+    # The shipped file is sorted by label; a shuffled split is not.
+    assert np.any(np.diff(y_train.astype(int)) < 0)
+
+
+def test_mnist_sample_is_reproducible_and_seed_dependent(mnist_sample):
+    (x_a, _), _ = mnist_sample
+    (x_b, _), _ = dlbook.load_mnist_sample()
+    (x_c, _), _ = dlbook.load_mnist_sample(seed=1)
+    np.testing.assert_array_equal(x_a, x_b)
+    assert not np.array_equal(x_a, x_c)
+
+
+def test_mnist_sample_has_no_image_in_both_splits(mnist_sample):
+    (x_train, _), (x_test, _) = mnist_sample
+    train_rows = {row.tobytes() for row in x_train.reshape(len(x_train), -1)}
+    assert not any(row.tobytes() in train_rows for row in x_test.reshape(len(x_test), -1))
+
+
+def test_mnist_sample_test_size():
+    (x_train, _), (x_test, _) = dlbook.load_mnist_sample(test_size=500)
+    assert len(x_train) == 4500 and len(x_test) == 500
+
+
+@pytest.mark.parametrize("kwargs, error", [
+    ({"test_size": 5}, ValueError), ({"test_size": 4995}, ValueError),
+    ({"test_size": 0.2}, TypeError), ({"seed": -3}, ValueError),
+])
+def test_mnist_sample_rejects_bad_arguments(kwargs, error):
+    with pytest.raises(error, match="expected|must be"):
+        dlbook.load_mnist_sample(**kwargs)
+
+
+def test_mnist_full_offline_error_says_what_to_do(monkeypatch):
+    import keras
+
+    def offline():
+        raise OSError("network is unreachable")
+
+    monkeypatch.setattr(keras.datasets.mnist, "load_data", offline)
+    with pytest.raises(dlbook.DatasetUnavailableError, match="load_mnist_sample"):
+        dlbook.load_mnist_full()
+
+
+def test_mnist_full_passes_keras_data_through(monkeypatch):
+    import keras
+
+    fake = ((np.zeros((2, 28, 28), np.uint8), np.zeros(2, np.uint8)),) * 2
+    monkeypatch.setattr(keras.datasets.mnist, "load_data", lambda: fake)
+    assert dlbook.load_mnist_full() is fake
+
+
+# ---------------------------------------------------------------- plots
+
+def test_plot_history_draws_training_and_validation():
+    history = {"loss": [1.0, 0.5, 0.3], "val_loss": [1.1, 0.7, 0.6], "accuracy": [0.5, 0.7, 0.8]}
+    fig = dlbook.plot_history(history, ("loss", "accuracy"), title="t")
+    loss_ax, acc_ax = fig.axes
+    assert [line.get_label() for line in loss_ax.lines] == ["training", "validation"]
+    assert [line.get_label() for line in acc_ax.lines] == ["training"]
+    assert loss_ax.get_xlabel() == "epoch" and acc_ax.get_ylabel() == "accuracy"
+    np.testing.assert_array_equal(loss_ax.lines[0].get_xdata(), [1, 2, 3])
+
+
+def test_plot_history_accepts_a_history_object_and_a_single_name():
+    class History:
+        history = {"loss": [2.0, 1.0]}
+
+    fig = dlbook.plot_history(History(), "loss")
+    assert len(fig.axes) == 1
+
+
+def test_plot_history_names_recorded_metrics_when_one_is_missing():
+    with pytest.raises(KeyError, match=r"recorded metrics are \['loss'\]"):
+        dlbook.plot_history({"loss": [1.0]}, ("accuracy",))
+
+
+def test_plot_history_rejects_non_history():
+    with pytest.raises(TypeError, match="keras.callbacks.History"):
+        dlbook.plot_history([1.0, 2.0])
+
+
+def test_show_images_grid_and_titles():
+    images = np.random.default_rng(0).integers(0, 255, size=(12, 28, 28))
+    fig = dlbook.show_images(images, labels=list(range(12)), ncols=5)
+    assert len(fig.axes) == 15  # 3 rows of 5; the last 3 stay blank
+    assert fig.axes[11].get_title() == "11" and not fig.axes[14].images
+
+
+def test_show_images_unflattens_square_vectors():
+    fig = dlbook.show_images(np.zeros((3, 784)))
+    assert fig.axes[0].images[0].get_array().shape == (28, 28)
+
+
+def test_show_images_accepts_images_of_different_sizes():
+    fig = dlbook.show_images([np.zeros((28, 28)), np.zeros((14, 14))], ["full", "crop"])
+    assert [ax.images[0].get_array().shape for ax in fig.axes] == [(28, 28), (14, 14)]
+
+
+@pytest.mark.parametrize("images, labels, error", [
+    (np.zeros((3, 10)), None, "must be square"),
+    (np.zeros((0, 28, 28)), None, "n >= 1"),
+    (np.zeros((2, 3, 28, 28)), None, "must be 2-D"),
+    (np.zeros((2, 28, 28)), [1], "2 images"),
+])
+def test_show_images_rejects_bad_input(images, labels, error):
+    with pytest.raises(ValueError, match=error):
+        dlbook.show_images(images, labels)
