@@ -1,0 +1,68 @@
+# Every recipe runs the project's own venv (.venv) directly; `make install`
+# creates it from the exact pins in requirements.txt.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+NB     ?= notebooks/*.ipynb
+PORT   ?= 8000
+
+# The same variables for tests, re-execution, the lab and the build: TensorFlow
+# must see them before it is imported (dlbook.setup() sets them too).
+export TF_ENABLE_ONEDNN_OPTS := 0
+export TF_CPP_MIN_LOG_LEVEL  := 3
+export PYTHONHASHSEED        := 0
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+NBVAL_FLAGS := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=600
+JB_FLAGS    := -W -n --keep-going
+
+.PHONY: help install book test test-fast test-notebooks lab serve refresh bench freeze clean
+
+help: ## Show the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; v == (3, 11) or print(f"warning: the pins are made for Python 3.11; this is {v[0]}.{v[1]}")'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP) ## Create .venv with the pinned packages and the dlbook helpers
+
+book: install ## Build the site into _build/html (warnings are errors)
+	$(VENV)/bin/jupyter-book build . $(JB_FLAGS)
+	@echo "Open _build/html/index.html"
+
+test: install ## Run every test: helpers, hygiene, environment, book build, notebooks (nbval)
+	$(PY) -m pytest tests notebooks $(NBVAL_FLAGS)
+
+test-fast: install ## Unit, hygiene and environment tests only (no notebooks, no build)
+	$(PY) -m pytest tests -m "not slow"
+
+test-notebooks: install ## Only nbval over NB (default: all notebooks)
+	$(PY) -m pytest $(NB) $(NBVAL_FLAGS)
+
+lab: install ## Open the notebooks in JupyterLab with the venv's kernel
+	$(VENV)/bin/jupyter lab notebooks
+
+serve: ## Serve the built site on http://localhost:$(PORT)
+	$(PY) -m http.server --directory _build/html $(PORT)
+
+refresh: install ## Re-execute notebooks in place, top to bottom (NB=notebooks/x.ipynb for one)
+	$(PY) tools/nbrun.py --inplace $(NB)
+
+bench: install ## Time each notebook (seconds, peak memory) and the site build
+	$(PY) tools/bench.py $(NB)
+
+freeze: ## Rewrite requirements.txt from the packages installed in .venv
+	$(PY) tools/freeze.py
+
+clean: ## Remove the built site and caches (keeps .venv)
+	rm -rf _build .pytest_cache
+	find . -name __pycache__ -not -path './$(VENV)/*' -prune -exec rm -rf {} +

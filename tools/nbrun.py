@@ -1,0 +1,72 @@
+"""Execute notebooks top to bottom in a fresh kernel of *this* Python.
+
+`make refresh` uses it to regenerate the stored outputs (``--inplace``), and
+tools/bench.py uses it to time notebooks. The kernel is started from
+``sys.executable`` rather than looked up by name, so a ``python3`` kernelspec
+elsewhere on the machine can never run the notebooks in another environment.
+"""
+
+from __future__ import annotations
+
+import argparse
+import pathlib
+import sys
+import time
+
+import nbformat
+from jupyter_client.kernelspec import KernelSpec
+from jupyter_client.manager import KernelManager
+from nbclient import NotebookClient
+
+TIMEOUT_PER_CELL = 900
+
+
+def current_env_kernel() -> KernelManager:
+    """A kernel manager whose kernel is ipykernel on the running interpreter."""
+    km = KernelManager()
+    km._kernel_spec = KernelSpec(  # the public route looks kernels up by name only
+        argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        display_name="Python 3 (ipykernel)",
+        language="python",
+    )
+    return km
+
+
+def execute(path: pathlib.Path, inplace: bool = False) -> float:
+    """Run the notebook at ``path`` in its own folder; return the seconds it took.
+
+    With ``inplace`` the executed notebook, with fresh outputs and execution
+    counts 1..n, replaces the file.
+    """
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        nb,
+        km=current_env_kernel(),
+        timeout=TIMEOUT_PER_CELL,
+        record_timing=False,
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    start = time.perf_counter()
+    client.execute()
+    seconds = time.perf_counter() - start
+    if inplace:
+        nbformat.write(nb, path)
+    return seconds
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="+", type=pathlib.Path)
+    parser.add_argument("--inplace", action="store_true", help="store the new outputs in the files")
+    args = parser.parse_args(argv)
+    for path in args.notebooks:
+        if path.suffix != ".ipynb" or not path.is_file():
+            parser.error(f"expected an existing .ipynb file, got {path}")
+    for path in args.notebooks:
+        seconds = execute(path, inplace=args.inplace)
+        print(f"{path}: executed in {seconds:.1f} s{' (outputs stored)' if args.inplace else ''}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
