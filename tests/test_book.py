@@ -46,7 +46,9 @@ def test_pages_render_maths_figures_exercises_and_citations(site):
     html = (site / "notebooks" / "03_tensors.html").read_text()
     assert "mathjax" in html.lower()
     assert "data:image/png" in html or ".png" in html, "figures are missing"
-    assert "solution" in html and "dropdown" in html, "solutions are not toggled"
+    solutions = re.findall(r'<div class="solution dropdown admonition"', html)
+    assert len(solutions) >= 3, "solutions must render as folded (dropdown) admonitions"
+    assert ".admonition.dropdown" in html, "the toggle script that folds solutions is missing"
     assert "Harris" in html, "citations did not render"
     assert "Harris" in (site / "book" / "references.html").read_text()
 

@@ -198,3 +198,27 @@ def test_show_images_accepts_images_of_different_sizes():
 def test_show_images_rejects_bad_input(images, labels, error):
     with pytest.raises(ValueError, match=error):
         dlbook.show_images(images, labels)
+
+
+# ---------------------------------------------------------------- timing
+
+def test_best_time_is_the_minimum_of_the_runs(monkeypatch):
+    ticks = iter([0.0, 3.0, 10.0, 11.0, 20.0, 22.0])   # runs of 3 s, 1 s and 2 s
+    monkeypatch.setattr(dlbook.timing.time, "perf_counter", lambda: next(ticks))
+    calls = []
+    assert dlbook.best_time(calls.append, "x", repeat=3) == 1.0
+    assert calls == ["x", "x", "x"]
+
+
+def test_best_time_passes_keyword_arguments():
+    seen = {}
+    dlbook.best_time(lambda **kw: seen.update(kw), repeat=1, size=3)
+    assert seen == {"size": 3}
+
+
+@pytest.mark.parametrize("function, repeat, error", [
+    (None, 3, TypeError), (print, 0, ValueError), (print, 2.5, ValueError), (print, True, ValueError),
+])
+def test_best_time_rejects_bad_arguments(function, repeat, error):
+    with pytest.raises(error, match="must be"):
+        dlbook.best_time(function, repeat=repeat)

@@ -13,10 +13,12 @@ the environment variables TensorFlow reads when it loads.
 from .data import DatasetUnavailableError, load_mnist_full, load_mnist_sample
 from .plots import plot_history, show_images
 from .runtime import TF_ENVIRONMENT, setup
+from .timing import best_time
 
 __all__ = [
     "DatasetUnavailableError",
     "TF_ENVIRONMENT",
+    "best_time",
     "load_mnist_full",
     "load_mnist_sample",
     "plot_history",
