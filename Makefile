@@ -20,7 +20,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 NBVAL_FLAGS := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=600
 JB_FLAGS    := -W -n --keep-going
 
-.PHONY: help install book test test-fast test-notebooks lab serve refresh bench freeze clean
+.PHONY: help install data book test test-fast test-notebooks lab serve refresh bench freeze clean
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -31,9 +31,13 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
 	$(PY) -m pip install --quiet --no-deps -e .
+	$(PY) -m dlbook fetch
 	touch $(STAMP)
 
-install: $(STAMP) ## Create .venv with the pinned packages and the dlbook helpers
+install: $(STAMP) ## Create .venv with the pinned packages and the dlbook helpers, and fetch data
+
+data: ## Fetch and verify the cached data sets (movie reviews), into DLBOOK_DATA or ~/.cache/dlbook
+	$(PY) -m dlbook fetch
 
 book: install ## Build the site into _build/html (warnings are errors)
 	$(VENV)/bin/jupyter-book build . $(JB_FLAGS)

