@@ -38,6 +38,8 @@ LEAK_PATTERNS = [
     r"/home/\w+", r"/root\b", r"/Users/\w+", r"[A-Z]:\\\\Users", r"/tmp/", r"site-packages",
     r"\.venv/", r"/work/\w+", r"ipykernel_\d+",
     r"^[IWEF]\d{4} ", r"oneDNN custom operations", r"cuda drivers", r"absl::InitializeLog",
+    # Warnings are noise for readers (and often carry paths): fix their cause instead.
+    r"WARNING:tensorflow", r"\w+Warning: ",
 ]
 #: TF1-era APIs that the book explains but must never run.
 TF1_PATTERNS = [r"tf\.Session\b", r"tf\.placeholder\b", r"tf\.contrib\b", r"tf\.estimator\b",
