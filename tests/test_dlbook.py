@@ -337,3 +337,14 @@ def test_imdb_offline_error_says_what_to_do(monkeypatch):
     monkeypatch.setattr(keras.datasets.imdb, "load_data", offline)
     with pytest.raises(dlbook.DatasetUnavailableError, match="load_movie_reviews"):
         dlbook.load_imdb_full()
+
+
+def test_cifar10_offline_error_says_what_to_do(monkeypatch):
+    import keras
+
+    def offline():
+        raise OSError("network is unreachable")
+
+    monkeypatch.setattr(keras.datasets.cifar10, "load_data", offline)
+    with pytest.raises(dlbook.DatasetUnavailableError, match="load_mnist_sample"):
+        dlbook.load_cifar10_full()

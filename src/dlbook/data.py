@@ -281,3 +281,28 @@ def load_imdb_full(num_words: int = 10_000) -> Tuple[Split, Split]:
             f"({type(err).__name__}: {err}). It needs internet access on first use; "
             "offline, use dlbook.load_movie_reviews() (Rotten Tomatoes snippets, cached by `make data`)."
         ) from err
+
+
+def load_cifar10_full() -> Tuple[Split, Split]:
+    """Opt-in: CIFAR-10 (50,000 + 10,000 colour images of 32x32 pixels in 10 classes).
+
+    Calls ``keras.datasets.cifar10.load_data()``, which downloads about 170 MB
+    on first use (Krizhevsky, 2009). Images are ``uint8`` of shape
+    ``(n, 32, 32, 3)``, labels ``uint8`` of shape ``(n, 1)``. The book's tests
+    never call it.
+
+    Raises
+    ------
+    DatasetUnavailableError
+        When the download fails, saying what to use instead.
+    """
+    import keras
+
+    try:
+        return keras.datasets.cifar10.load_data()
+    except Exception as err:
+        raise DatasetUnavailableError(
+            "Could not download CIFAR-10 through keras.datasets "
+            f"({type(err).__name__}: {err}). It needs internet access on first use; "
+            "offline, the book's image chapters use dlbook.load_mnist_sample()."
+        ) from err
