@@ -32,19 +32,22 @@ def current_env_kernel() -> KernelManager:
     return km
 
 
-def execute(path: pathlib.Path, inplace: bool = False) -> float:
+def execute(path: pathlib.Path, inplace: bool = False, km: KernelManager | None = None,
+            on_cell_executed=None) -> float:
     """Run the notebook at ``path`` in its own folder; return the seconds it took.
 
     With ``inplace`` the executed notebook, with fresh outputs and execution
-    counts 1..n, replaces the file.
+    counts 1..n, replaces the file. ``km`` and ``on_cell_executed`` (an
+    nbclient hook) let tools/bench.py watch the kernel while it runs.
     """
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
         nb,
-        km=current_env_kernel(),
+        km=km or current_env_kernel(),
         timeout=TIMEOUT_PER_CELL,
         record_timing=False,
         resources={"metadata": {"path": str(path.parent)}},
+        on_cell_executed=on_cell_executed,
     )
     start = time.perf_counter()
     client.execute()
