@@ -123,15 +123,20 @@ def test_mnist_sample_rejects_bad_arguments(kwargs, error):
         dlbook.load_mnist_sample(**kwargs)
 
 
-def test_mnist_full_offline_error_says_what_to_do(monkeypatch):
+@pytest.mark.parametrize("dataset, loader, advice", [
+    ("mnist", dlbook.load_mnist_full, "load_mnist_sample"),
+    ("imdb", dlbook.load_imdb_full, "load_movie_reviews"),
+    ("cifar10", dlbook.load_cifar10_full, "load_mnist_sample"),
+])
+def test_online_loaders_fail_offline_with_advice(monkeypatch, dataset, loader, advice):
     import keras
 
-    def offline():
+    def offline(*args, **kwargs):
         raise OSError("network is unreachable")
 
-    monkeypatch.setattr(keras.datasets.mnist, "load_data", offline)
-    with pytest.raises(dlbook.DatasetUnavailableError, match="load_mnist_sample"):
-        dlbook.load_mnist_full()
+    monkeypatch.setattr(getattr(keras.datasets, dataset), "load_data", offline)
+    with pytest.raises(dlbook.DatasetUnavailableError, match=rf"offline, .*dlbook\.{advice}\(\)"):
+        loader()
 
 
 def test_mnist_full_passes_keras_data_through(monkeypatch):
@@ -326,25 +331,3 @@ def test_the_real_cached_file_loads():
     (x_train, y_train), (x_test, y_test) = dlbook.load_movie_reviews()
     assert len(x_train) + len(x_test) == 12_808
     assert y_train.sum() + y_test.sum() == 7_403
-
-
-def test_imdb_offline_error_says_what_to_do(monkeypatch):
-    import keras
-
-    def offline(num_words):
-        raise OSError("network is unreachable")
-
-    monkeypatch.setattr(keras.datasets.imdb, "load_data", offline)
-    with pytest.raises(dlbook.DatasetUnavailableError, match="load_movie_reviews"):
-        dlbook.load_imdb_full()
-
-
-def test_cifar10_offline_error_says_what_to_do(monkeypatch):
-    import keras
-
-    def offline():
-        raise OSError("network is unreachable")
-
-    monkeypatch.setattr(keras.datasets.cifar10, "load_data", offline)
-    with pytest.raises(dlbook.DatasetUnavailableError, match="load_mnist_sample"):
-        dlbook.load_cifar10_full()
