@@ -14,6 +14,14 @@ PORT   ?= 8000
 # must see them before it is imported (dlbook.setup() sets them too).
 export TF_ENABLE_ONEDNN_OPTS := 0
 export TF_CPP_MIN_LOG_LEVEL  := 3
+# Same numbers on every x86-64 CPU (see TF_ENVIRONMENT and BLAS_ENVIRONMENT in
+# src/dlbook/runtime.py): cap oneDNN's GEMM and XLA at AVX2, and OpenBLAS at
+# its Haswell kernels where the CPU has AVX2.
+export ONEDNN_MAX_CPU_ISA    := AVX2
+export XLA_FLAGS             := --xla_cpu_max_isa=AVX2
+ifeq ($(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && echo yes),yes)
+export OPENBLAS_CORETYPE     := Haswell
+endif
 export PYTHONHASHSEED        := 0
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 

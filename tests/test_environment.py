@@ -99,3 +99,15 @@ def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text()
     assert "make test" in readme and "make book" in readme
     assert re.search(r"^\s*make test\b", ci, re.M), ".ci/run must call the README's test command"
+
+
+def test_makefile_exports_the_reproducibility_environment():
+    """The Makefile's exports agree with dlbook's (one list of what makes outputs machine-independent)."""
+    import re
+
+    from dlbook.runtime import BLAS_ENVIRONMENT, TF_ENVIRONMENT
+
+    makefile = (ROOT / "Makefile").read_text()
+    exported = dict(re.findall(r"^\s*export (\w+)\s*:=\s*(.*?)\s*$", makefile, flags=re.M))
+    for key, value in {**TF_ENVIRONMENT, **BLAS_ENVIRONMENT}.items():
+        assert exported.get(key) == value, f"the Makefile must export {key}={value}"

@@ -50,8 +50,12 @@ def execute(path: pathlib.Path, inplace: bool = False, km: KernelManager | None 
         on_cell_executed=on_cell_executed,
     )
     start = time.perf_counter()
-    client.execute()
-    seconds = time.perf_counter() - start
+    try:
+        client.execute()
+        seconds = time.perf_counter() - start
+    finally:
+        if client.km is not None and client.km.has_kernel:
+            client.km.shutdown_kernel(now=True)  # else each notebook's kernel lives until this process exits
     if inplace:
         nbformat.write(nb, path)
     return seconds

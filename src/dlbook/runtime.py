@@ -9,10 +9,24 @@ import sys
 from typing import Iterator
 
 #: Environment variables that must be set before TensorFlow is first imported.
-#: ``TF_ENABLE_ONEDNN_OPTS=0`` turns off oneDNN's CPU-dependent kernels, whose
+#: ``TF_ENABLE_ONEDNN_OPTS=0`` turns off oneDNN's graph rewrites, whose
 #: floating-point results vary between processors; ``TF_CPP_MIN_LOG_LEVEL=3``
 #: keeps TensorFlow's C++ log lines out of the notebooks' stored outputs.
-TF_ENVIRONMENT = {"TF_ENABLE_ONEDNN_OPTS": "0", "TF_CPP_MIN_LOG_LEVEL": "3"}
+#: TensorFlow's matrix products still call oneDNN's GEMM, which picks its
+#: kernels by instruction set at run time (AVX-512 and AVX2 machines round
+#: differently), and XLA compiles for the host's instruction set: capping both
+#: at AVX2 gives every x86-64 machine from the last decade the same numbers.
+TF_ENVIRONMENT = {
+    "TF_ENABLE_ONEDNN_OPTS": "0",
+    "TF_CPP_MIN_LOG_LEVEL": "3",
+    "ONEDNN_MAX_CPU_ISA": "AVX2",
+    "XLA_FLAGS": "--xla_cpu_max_isa=AVX2",
+}
+
+#: The same idea for NumPy's and SciPy's OpenBLAS, which must see it before
+#: NumPy is imported, so the Makefile and the test configuration set it (only
+#: on CPUs with AVX2: the Haswell kernels need it), not :func:`setup`.
+BLAS_ENVIRONMENT = {"OPENBLAS_CORETYPE": "Haswell"}
 
 #: Matplotlib settings shared by every figure in the book: small PNGs, labelled grids.
 RC_PARAMS = {
