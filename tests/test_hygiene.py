@@ -163,7 +163,8 @@ def test_output_size_is_bounded(path):
             assert len(text) < MAX_TEXT_OUTPUT_CHARS, f"code cell {i} prints {len(text)} characters"
         for out in cell["outputs"]:
             png = out.get("data", {}).get("image/png", "")
-            assert len(png) * 3 / 4 < MAX_IMAGE_BYTES, f"code cell {i} has a {len(png) * 3 // 4}-byte PNG"
+            size = len(png) * 3 // 4  # base64 carries 3 bytes in 4 characters
+            assert size < MAX_IMAGE_BYTES, f"code cell {i} has a {size}-byte PNG"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=NOTEBOOK_IDS)
@@ -219,6 +220,19 @@ def test_training_cells_are_followed_by_a_quality_assertion(path):
             )
 
 
+#: Names that hold a measured duration or a ratio of durations.
+TIMING_NAMES = re.compile(r"\b(\w*speedup\w*|\w*seconds\w*|\w+_time|elapsed\w*)\b")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=NOTEBOOK_IDS)
+def test_no_assertion_on_the_machines_speed(path):
+    """No test may depend on how fast or busy the machine is: timings are shown, not asserted."""
+    for i, cell in enumerate(code_cells(load(path))):
+        for line in source(cell).splitlines():
+            if re.match(r"\s*assert\b", line) and TIMING_NAMES.search(line):
+                pytest.fail(f"code cell {i} asserts on a timing: {line.strip()}")
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=NOTEBOOK_IDS)
 def test_no_tf1_api_in_code(path):
     for i, cell in enumerate(code_cells(load(path))):
@@ -230,7 +244,7 @@ def test_no_tf1_api_in_code(path):
 def test_no_trailing_semicolon_to_hide_values(path):
     """Under nbval a trailing ';' does not hide a value: assign it to `_` instead."""
     for i, cell in enumerate(code_cells(load(path))):
-        lines = [l for l in source(cell).rstrip().splitlines() if l.strip()]
+        lines = [line for line in source(cell).rstrip().splitlines() if line.strip()]
         assert not (lines and lines[-1].rstrip().endswith(";")), f"code cell {i} ends with ';'"
 
 

@@ -18,7 +18,7 @@ from jupyter_client.kernelspec import KernelSpec
 from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 
-TIMEOUT_PER_CELL = 900
+TIMEOUT_PER_CELL = 600  # the same as nbval's --nbval-cell-timeout in the Makefile
 
 
 def current_env_kernel() -> KernelManager:
@@ -33,11 +33,12 @@ def current_env_kernel() -> KernelManager:
 
 
 def execute(path: pathlib.Path, inplace: bool = False, km: KernelManager | None = None,
-            on_cell_executed=None) -> float:
+            on_cell_executed=None, outdir: pathlib.Path | None = None) -> float:
     """Run the notebook at ``path`` in its own folder; return the seconds it took.
 
     With ``inplace`` the executed notebook, with fresh outputs and execution
-    counts 1..n, replaces the file. ``km`` and ``on_cell_executed`` (an
+    counts 1..n, replaces the file; with ``outdir`` it is written there under
+    the same name (tools/portability.py compares such copies). ``km`` and ``on_cell_executed`` (an
     nbclient hook) let tools/bench.py watch the kernel while it runs.
     """
     nb = nbformat.read(path, as_version=4)
@@ -53,11 +54,20 @@ def execute(path: pathlib.Path, inplace: bool = False, km: KernelManager | None 
     try:
         client.execute()
         seconds = time.perf_counter() - start
+    except Exception:
+        if outdir is not None:  # keep the partial run: its outputs show where it broke
+            outdir.mkdir(parents=True, exist_ok=True)
+            nbformat.write(nb, outdir / path.name)
+        raise
     finally:
         if client.km is not None and client.km.has_kernel:
-            client.km.shutdown_kernel(now=True)  # else each notebook's kernel lives until this process exits
+            # else each notebook's kernel lives until this process exits
+            client.km.shutdown_kernel(now=True)
     if inplace:
         nbformat.write(nb, path)
+    if outdir is not None:
+        outdir.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, outdir / path.name)
     return seconds
 
 
@@ -65,12 +75,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="+", type=pathlib.Path)
     parser.add_argument("--inplace", action="store_true", help="store the new outputs in the files")
+    parser.add_argument("--outdir", type=pathlib.Path,
+                        help="write the executed copies to this folder")
     args = parser.parse_args(argv)
     for path in args.notebooks:
         if path.suffix != ".ipynb" or not path.is_file():
             parser.error(f"expected an existing .ipynb file, got {path}")
     for path in args.notebooks:
-        seconds = execute(path, inplace=args.inplace)
+        seconds = execute(path, inplace=args.inplace, outdir=args.outdir)
         print(f"{path}: executed in {seconds:.1f} s{' (outputs stored)' if args.inplace else ''}")
     return 0
 

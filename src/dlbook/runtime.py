@@ -6,16 +6,20 @@ import contextlib
 import os
 import random
 import sys
-from typing import Iterator
+from collections.abc import Iterator
 
 #: Environment variables that must be set before TensorFlow is first imported.
 #: ``TF_ENABLE_ONEDNN_OPTS=0`` turns off oneDNN's graph rewrites, whose
 #: floating-point results vary between processors; ``TF_CPP_MIN_LOG_LEVEL=3``
 #: keeps TensorFlow's C++ log lines out of the notebooks' stored outputs.
 #: TensorFlow's matrix products still call oneDNN's GEMM, which picks its
-#: kernels by instruction set at run time (AVX-512 and AVX2 machines round
-#: differently), and XLA compiles for the host's instruction set: capping both
-#: at AVX2 gives every x86-64 machine from the last decade the same numbers.
+#: kernels by instruction set at run time, and XLA compiles for the host's
+#: instruction set: capping both at AVX2 removes the largest difference between
+#: x86-64 machines (AVX-512 kernels). It does not make numbers bitwise equal:
+#: blocking still follows cache sizes and thread counts, so stored outputs are
+#: compared with measured tolerances (tests/nbval_numeric.py).
+#:
+#: Introduced in :doc:`/book/setup`.
 TF_ENVIRONMENT = {
     "TF_ENABLE_ONEDNN_OPTS": "0",
     "TF_CPP_MIN_LOG_LEVEL": "3",
@@ -28,7 +32,12 @@ TF_ENVIRONMENT = {
 #: on CPUs with AVX2: the Haswell kernels need it), not :func:`setup`.
 BLAS_ENVIRONMENT = {"OPENBLAS_CORETYPE": "Haswell"}
 
-#: Matplotlib settings shared by every figure in the book: small PNGs, labelled grids.
+#: The variables of :data:`TF_ENVIRONMENT` that :func:`setup` always imposes;
+#: the others are defaults that an environment may override (tools/perturb.py
+#: does, to emulate other processors).
+TF_REQUIRED = ("TF_ENABLE_ONEDNN_OPTS", "TF_CPP_MIN_LOG_LEVEL")
+
+#: Matplotlib settings shared by every figure in the book (small PNGs, labelled grids).
 RC_PARAMS = {
     "figure.figsize": (6.0, 3.6),
     "figure.dpi": 90,
@@ -73,11 +82,14 @@ def setup(seed: int = 42, *, tensorflow: bool = True, figures: bool = True) -> i
     """Make a notebook reproducible; call it once, in the first code cell.
 
     It sets the TensorFlow environment variables in :data:`TF_ENVIRONMENT`
-    (they only take effect if TensorFlow has not been imported yet), imports
+    (those not in :data:`TF_REQUIRED` only where unset; they take effect only
+    if TensorFlow has not been imported yet), imports
     TensorFlow quietly, seeds Python's, NumPy's and TensorFlow's random number
     generators with ``keras.utils.set_random_seed``, enables TensorFlow's op
     determinism, and applies the book's Matplotlib style with PNG inline
     figures.
+
+    Introduced in :doc:`/notebooks/01_ml_overview`.
 
     Parameters
     ----------
@@ -108,7 +120,8 @@ def setup(seed: int = 42, *, tensorflow: bool = True, figures: bool = True) -> i
         raise ValueError(f"seed must be in [0, 2**32), got {seed}")
 
     if tensorflow and "tensorflow" in sys.modules:
-        wrong = {k: os.environ.get(k) for k, v in TF_ENVIRONMENT.items() if os.environ.get(k) != v}
+        wrong = {k: os.environ.get(k) for k, v in TF_ENVIRONMENT.items()
+                 if os.environ.get(k) != v and (k in TF_REQUIRED or k not in os.environ)}
         if wrong:
             raise RuntimeError(
                 "TensorFlow was imported before dlbook.setup() with "
@@ -116,17 +129,20 @@ def setup(seed: int = 42, *, tensorflow: bool = True, figures: bool = True) -> i
                 "dlbook.setup() before importing tensorflow or keras."
             )
     for key, value in TF_ENVIRONMENT.items():
-        os.environ[key] = value
+        if key in TF_REQUIRED:
+            os.environ[key] = value
+        else:
+            os.environ.setdefault(key, value)
 
     random.seed(seed)
     import numpy as np
 
-    np.random.seed(seed)
+    np.random.seed(seed)  # noqa: NPY002 (chapters that call np.random.* use the global generator)
 
     if tensorflow:
         with _silenced_stderr_fd():
-            import tensorflow as tf
             import keras
+            import tensorflow as tf
         keras.utils.set_random_seed(seed)  # Python, NumPy and TensorFlow at once
         tf.config.experimental.enable_op_determinism()
 
