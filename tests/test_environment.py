@@ -18,15 +18,16 @@ def normalise(name: str) -> str:
 
 def requirement_lines() -> list[str]:
     lines = (ROOT / "requirements.txt").read_text().splitlines()
-    return [l.strip() for l in lines if l.strip() and not l.lstrip().startswith("#")]
+    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
 
 
 def pins() -> dict[str, str]:
-    return {normalise(l.split("==")[0]): l.split("==")[1] for l in requirement_lines()}
+    return {normalise(line.split("==")[0]): line.split("==")[1] for line in requirement_lines()}
 
 
 def test_every_requirement_is_pinned_exactly():
-    loose = [l for l in requirement_lines() if not re.fullmatch(r"[A-Za-z0-9_.\-\[\],]+==[^=<>~!;\s]+", l)]
+    exact = re.compile(r"[A-Za-z0-9_.\-\[\],]+==[^=<>~!;\s]+")
+    loose = [line for line in requirement_lines() if not exact.fullmatch(line)]
     assert not loose, f"pin these with ==: {loose}"
 
 
@@ -41,7 +42,7 @@ def test_core_pins_are_the_designed_ones():
 
 
 def test_no_package_is_pinned_twice():
-    names = [normalise(l.split("==")[0]) for l in requirement_lines()]
+    names = [normalise(line.split("==")[0]) for line in requirement_lines()]
     assert len(names) == len(set(names))
 
 
@@ -61,7 +62,8 @@ def test_environment_yml_installs_exactly_requirements_txt():
 def test_python_version_matches_the_pins():
     wanted = (ROOT / ".python-version").read_text().strip()
     assert f"{sys.version_info.major}.{sys.version_info.minor}" == wanted
-    assert yaml.safe_load((ROOT / "environment.yml").read_text())["dependencies"][0] == f"python={wanted}"
+    environment = yaml.safe_load((ROOT / "environment.yml").read_text())
+    assert environment["dependencies"][0] == f"python={wanted}"
 
 
 def test_installed_packages_match_the_pins():
@@ -102,9 +104,7 @@ def test_ci_runs_the_readme_test_command():
 
 
 def test_makefile_exports_the_reproducibility_environment():
-    """The Makefile's exports agree with dlbook's (one list of what makes outputs machine-independent)."""
-    import re
-
+    """The Makefile's exports agree with dlbook's (one list of what makes outputs portable)."""
     from dlbook.runtime import BLAS_ENVIRONMENT, TF_ENVIRONMENT
 
     makefile = (ROOT / "Makefile").read_text()

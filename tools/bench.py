@@ -90,7 +90,8 @@ def main() -> int:
             over.append(path.name)
         print(f"{path.name:<{width}}  {stats['seconds']:8.1f}  {stats['peak_mib']:8.0f}{flag}")
     print(f"{'all notebooks':<{width}}  {total:8.1f}")
-    if not args.no_build and shutil.which("jupyter-book", path=str(pathlib.Path(sys.executable).parent)):
+    venv_bin = str(pathlib.Path(sys.executable).parent)
+    if not args.no_build and shutil.which("jupyter-book", path=venv_bin):
         print(f"{'site build (jupyter-book)':<{width}}  {bench_build():8.1f}")
     if over:
         print(f"over the {BUDGET_SECONDS} s budget: {', '.join(over)}")

@@ -28,8 +28,8 @@ from .text import skipgram_pairs
 from .timing import best_time
 
 __all__ = [
-    "DatasetUnavailableError",
     "TF_ENVIRONMENT",
+    "DatasetUnavailableError",
     "best_time",
     "data_home",
     "fetch_movie_reviews",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -21,6 +22,8 @@ def _history_dict(history: Any) -> Mapping[str, Sequence[float]]:
 
 def plot_history(history: Any, metrics: Sequence[str] = ("loss",), *, title: str | None = None):
     """Plot training (and, if present, validation) curves, one panel per metric.
+
+    Introduced in :doc:`/notebooks/04_first_network`.
 
     Parameters
     ----------
@@ -56,7 +59,7 @@ def plot_history(history: Any, metrics: Sequence[str] = ("loss",), *, title: str
             f"recorded metrics are {sorted(values)}"
         )
     fig, axes = plt.subplots(1, len(metrics), figsize=(4.2 * len(metrics), 3.2), squeeze=False)
-    for ax, name in zip(axes[0], metrics):
+    for ax, name in zip(axes[0], metrics, strict=True):
         epochs = np.arange(1, len(values[name]) + 1)
         ax.plot(epochs, values[name], "o-", ms=3, label="training")
         if f"val_{name}" in values:
@@ -73,6 +76,8 @@ def plot_history(history: Any, metrics: Sequence[str] = ("loss",), *, title: str
 def show_images(images, labels: Sequence[Any] | None = None, *, ncols: int = 10,
                 size: float = 0.9, cmap: str = "gray_r"):
     """Show a batch of 2-D images in a grid, each titled by its label.
+
+    Introduced in :doc:`/notebooks/03_tensors`.
 
     Parameters
     ----------
@@ -102,7 +107,7 @@ def show_images(images, labels: Sequence[Any] | None = None, *, ncols: int = 10,
     import matplotlib.pyplot as plt
 
     if isinstance(images, np.ndarray) and images.ndim == 2:
-        side = int(round(np.sqrt(images.shape[1])))
+        side = math.isqrt(images.shape[1])
         if side * side != images.shape[1]:
             raise ValueError(
                 f"flattened images must be square (n, side*side); got shape {images.shape}"
@@ -125,7 +130,8 @@ def show_images(images, labels: Sequence[Any] | None = None, *, ncols: int = 10,
     n = len(images)
     ncols = min(ncols, n)
     nrows = -(-n // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows * 1.15), squeeze=False)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows * 1.15),
+                             squeeze=False)
     for i, ax in enumerate(axes.flat):
         ax.axis("off")
         if i < n:

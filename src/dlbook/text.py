@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Sequence, Tuple
+from collections.abc import Sequence
 
 import numpy as np
 
-SkipgramBatch = Tuple[np.ndarray, np.ndarray, np.ndarray]
+SkipgramBatch = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
 def _check_noise(noise: np.ndarray) -> np.ndarray:
     noise = np.asarray(noise, dtype=np.float64)
     if noise.ndim != 1 or noise.size == 0:
-        raise ValueError(f"noise must be a 1-D array of word probabilities, got shape {noise.shape}")
+        raise ValueError(
+            f"noise must be a 1-D array of word probabilities, got shape {noise.shape}"
+        )
     if np.any(noise < 0) or not np.isclose(noise.sum(), 1.0):
         raise ValueError(f"noise must be non-negative and sum to 1, got sum {noise.sum():.6g}")
     return noise
@@ -34,6 +36,8 @@ def skipgram_pairs(
     that word). Each positive pair gets ``num_negative`` noise words drawn from
     ``noise``, the distribution over the vocabulary (word2vec uses unigram
     counts to the power 3/4, normalised).
+
+    Introduced in :doc:`/notebooks/17_word2vec`.
 
     Parameters
     ----------
@@ -69,14 +73,17 @@ def skipgram_pairs(
     """
     if isinstance(window, bool) or not isinstance(window, (int, np.integer)) or window < 1:
         raise ValueError(f"window must be an int >= 1, got {window!r}")
-    if isinstance(num_negative, bool) or not isinstance(num_negative, (int, np.integer)) or num_negative < 0:
+    if (isinstance(num_negative, bool) or not isinstance(num_negative, (int, np.integer))
+            or num_negative < 0):
         raise ValueError(f"num_negative must be an int >= 0, got {num_negative!r}")
     if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator (np.random.default_rng(seed)), got {type(rng).__name__}")
+        raise TypeError("rng must be a numpy.random.Generator (np.random.default_rng(seed)), "
+                        f"got {type(rng).__name__}")
     noise = _check_noise(noise)
 
     lengths = np.array([len(s) for s in sentences], dtype=np.int64)
-    ids = np.concatenate([np.asarray(s, dtype=np.int64).ravel() for s in sentences]) if len(sentences) else np.zeros(0, np.int64)
+    ids = (np.concatenate([np.asarray(s, dtype=np.int64).ravel() for s in sentences])
+           if len(sentences) else np.zeros(0, np.int64))
     if ids.size != lengths.sum():
         raise ValueError("each sentence must be a flat sequence of word ids")
     if ids.size and (ids.min() < 0 or ids.max() >= noise.size):

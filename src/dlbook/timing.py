@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 
 def best_time(function: Callable[..., Any], *args: Any, repeat: int = 5, **kwargs: Any) -> float:
-    """Return the shortest of ``repeat`` wall-clock timings of ``function(*args, **kwargs)``, in seconds.
+    """The shortest of ``repeat`` wall-clock timings of ``function(*args, **kwargs)``, in seconds.
 
     The minimum is the least noisy estimate of how fast code *can* run: every
     slower run was slowed by something else (other processes, a first-call
     allocation, a cache miss). Use it for ratios between two implementations
     measured in the same run; absolute times depend on the machine.
+
+    Introduced in :doc:`/notebooks/02_python_crash_course`.
 
     Raises
     ------
