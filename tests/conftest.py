@@ -9,6 +9,8 @@ from dlbook.runtime import BLAS_ENVIRONMENT, TF_ENVIRONMENT
 # including in the notebook kernels nbval starts (they inherit this process's environment).
 for _key, _value in TF_ENVIRONMENT.items():
     os.environ.setdefault(_key, _value)
+# The kernels are new processes: they take the Makefile's hash seed from here too.
+os.environ.setdefault("PYTHONHASHSEED", "0")
 
 _cpuinfo = pathlib.Path("/proc/cpuinfo")
 if _cpuinfo.is_file() and " avx2" in _cpuinfo.read_text():

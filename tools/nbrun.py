@@ -42,6 +42,9 @@ def execute(path: pathlib.Path, inplace: bool = False, km: KernelManager | None 
     nbclient hook) let tools/bench.py watch the kernel while it runs.
     """
     nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:  # a cell after a failure must not keep the stored outputs
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
     client = NotebookClient(
         nb,
         km=km or current_env_kernel(),
