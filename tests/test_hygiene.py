@@ -220,6 +220,24 @@ def test_training_cells_are_followed_by_a_quality_assertion(path):
             )
 
 
+#: Shortest useful alt text: "a plot" says nothing to a screen-reader user.
+MIN_ALT_CHARS = 20
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=NOTEBOOK_IDS)
+def test_figures_have_alt_text(path):
+    """myst-nb takes a figure's alt text from the cell metadata `mystnb.image.alt`;
+    without it the site uses the image's file path."""
+    for i, cell in enumerate(code_cells(load(path))):
+        if not any("image/png" in out.get("data", {}) for out in cell.get("outputs", [])):
+            continue
+        alt = cell.get("metadata", {}).get("mystnb", {}).get("image", {}).get("alt")
+        assert isinstance(alt, str) and len(alt.strip()) >= MIN_ALT_CHARS, (
+            f"code cell {i} (id {cell.get('id')}) draws a figure: give it mystnb.image.alt "
+            f"metadata of at least {MIN_ALT_CHARS} characters saying what it shows"
+        )
+
+
 #: Names that hold a measured duration or a ratio of durations.
 TIMING_NAMES = re.compile(r"\b(\w*speedup\w*|\w*seconds\w*|\w+_time|elapsed\w*)\b")
 
