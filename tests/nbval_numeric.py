@@ -26,7 +26,8 @@ How a stored output and a new one are compared (:func:`compare_cell`):
   tools/portability.py::
 
       "metadata": {"tolerance": {
-          "numbers": {"stdout#3": {"atol": 0.01, "measured": 0.003, "after": "val accuracy "},
+          "numbers": {"stdout#3": {"atol": 0.01, "measured": 0.003, "after": "val accuracy",
+                                   "unit": 0.001},
                       "stdout#5": {"itol": 3, "measured": 1, "after": "stopped after "}},
           "runs": ["none", "one-core", "tf-threads-1", ...]}}
 
@@ -35,7 +36,8 @@ How a stored output and a new one are compared (:func:`compare_cell`):
   unit in the last printed place; ``itol`` bounds an integer (a best epoch, a
   count of errors). ``after`` is the text just before the number when the
   tolerance was measured: if the stored output no longer has it there, the
-  entry is stale and the comparison fails with a message saying so.
+  entry is stale and the comparison fails with a message saying so. ``unit``
+  is one unit of the number's last printed digit (for :data:`MAX_UNITS`).
 
 A tolerance wider than :data:`MAX` means the number is not reproducible
 across machines; such a number must not be printed as a fact (print a stable
@@ -71,8 +73,11 @@ DEFAULT_RTOL = 1e-5
 
 #: The widest tolerance a position may have: an accuracy that moves by 0.05
 #: between machines, a loss by 20 %, or a count by 10 is a different result,
-#: not a rounding difference.
+#: not a rounding difference. A number printed with few digits may always
+#: have :data:`MAX_UNITS` units of its last printed digit ("+0.9" may read
+#: "+0.8" on another machine without changing a conclusion).
 MAX = {"atol": 0.05, "rtol": 0.2, "itol": 10}
+MAX_UNITS = 5
 
 #: Metadata key of a cell's tolerances.
 METADATA_KEY = "tolerance"
@@ -81,7 +86,7 @@ METADATA_KEY = "tolerance"
 CONTEXT_CHARS = 24
 
 _SPACES = re.compile(r"[ \t]+")
-_ENTRY_KEYS = {"atol", "rtol", "itol", "measured", "after", "why"}
+_ENTRY_KEYS = {"atol", "rtol", "itol", "measured", "after", "unit", "why"}
 
 
 # ----------------------------------------------------------------------------- numbers

@@ -13,9 +13,10 @@ machine's executed notebooks into ``_build/portability/<machine>/`` to
 include it. ``report`` compares the versions with the stored outputs as nbval
 does (tests/nbval_numeric.py), lists every failure, every number that moved
 and every cell whose text changed. ``apply`` writes, for every number that
-moved between any two versions (the stored one included) by more than a
-rounding of its last digit, a tolerance of :data:`HEADROOM` times the largest
-movement, rounded up to one significant digit, into the cell's metadata.
+moved between any two versions (the stored one included), a tolerance of
+:data:`HEADROOM` times the largest movement, rounded up to one significant
+digit, into the cell's metadata (the checker adds one unit of the last
+printed digit to it).
 
 A version is used for a cell only if the cell's code is the same in that run
 as in the notebook ("stale" otherwise), and only for cells that ran (a run
@@ -98,7 +99,7 @@ def _texts(cell) -> dict[str, list]:
 
 
 def measure(a_cell, b_cell) -> tuple[dict[str, dict], list[str]]:
-    """How far each number of two versions of a cell moved beyond a rounding of its last digit.
+    """How far each number of two versions of a cell moved.
 
     Returns ``({position: {"kind": "atol" | "rtol" | "itol", "moved": x, "after": text}},
     [what differed beyond numbers])``.
@@ -127,17 +128,20 @@ def measure(a_cell, b_cell) -> tuple[dict[str, dict], list[str]]:
             if nn.is_integer(x):
                 if x != y:
                     moved[position] = {"kind": "itol", "moved": abs(nn.value(x) - nn.value(y)),
-                                       "after": before}
+                                       "after": before, "unit": 1}
                 continue
             fx, fy = nn.value(x), nn.value(y)
             if not (math.isfinite(fx) and math.isfinite(fy)):
                 continue
-            beyond = abs(fx - fy) - nn.last_place(x)  # the checker always allows one unit
-            if beyond <= nn.DEFAULT_RTOL * abs(fx):
+            if x == y or abs(fx - fy) <= nn.DEFAULT_RTOL * abs(fx):
                 continue
+            # The whole difference counts, even one unit of the last digit: the value
+            # behind it may have moved by up to two units, and further elsewhere.
             kind = "atol" if abs(fx) < 1 else "rtol"
-            size = beyond if kind == "atol" else beyond / abs(fx)
-            moved[position] = {"kind": kind, "moved": size, "after": before}
+            size = abs(fx - fy) if kind == "atol" else abs(fx - fy) / abs(fx)
+            unit = nn.last_place(x) if kind == "atol" else nn.last_place(x) / abs(fx)
+            moved[position] = {"kind": kind, "moved": size, "after": before,
+                               "unit": float(f"{unit:.3g}")}
     return moved, structure
 
 
@@ -211,8 +215,13 @@ def suggested(moved: dict[str, dict]) -> dict[str, dict]:
             bound, measured = math.ceil(HEADROOM * m["moved"]), int(m["moved"])
         else:
             bound, measured = nice_ceiling(HEADROOM * m["moved"]), float(f"{m['moved']:.3g}")
-        entries[position] = {m["kind"]: bound, "measured": measured, "after": m["after"]}
+        entries[position] = {m["kind"]: bound, "measured": measured, "after": m["after"],
+                             "unit": m.get("unit", 0)}
     return entries
+
+
+def _bound(entry: dict) -> float:
+    return next(entry[k] for k in ("atol", "rtol", "itol") if k in entry)
 
 
 def _position_order(position: str) -> tuple[str, int]:
@@ -221,11 +230,13 @@ def _position_order(position: str) -> tuple[str, int]:
 
 
 def too_wide(entries: dict[str, dict] | None) -> list[str]:
-    """The positions whose tolerance is wider than nbval_numeric.MAX allows."""
+    """The positions whose tolerance is wider than nbval_numeric.MAX (or MAX_UNITS units of
+    the number's last printed digit, for a number printed with few digits) allows."""
     problems = []
     for position, entry in (entries or {}).items():
         for key, limit in nn.MAX.items():
-            if entry.get(key, 0) > limit:
+            limit = max(limit, nn.MAX_UNITS * entry.get("unit", 0))
+            if entry.get(key, 0) > limit * (1 + 1e-9):
                 problems.append(f"{position} ({entry.get('after', '')!r}): {key} "
                                 f"{entry[key]:g} > {limit:g}")
     return problems
@@ -279,6 +290,11 @@ def apply(names: list[str], notebooks: list[pathlib.Path]) -> int:
                 print(f"{path.name} code cell {index}: TOO WIDE, {problem}: not reproducible "
                       "across machines; print a stable summary instead (nbval_numeric.MAX)")
             old = cell["metadata"].get(nn.METADATA_KEY)
+            # Entries set by hand carry a "why"; a measurement replaces one only if wider.
+            for position, manual in (old or {}).get("numbers", {}).items():
+                measured = wanted.get(position)
+                if "why" in manual and not (measured and _bound(measured) > _bound(manual)):
+                    wanted[position] = manual
             new = {"numbers": wanted, "runs": entry["runs"]} if wanted else None
             if new and old and "why" in old:
                 new["why"] = old["why"]
