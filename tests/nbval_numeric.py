@@ -9,9 +9,10 @@ How a stored output and a new one are compared (:func:`compare_cell`):
 
 * outputs are grouped as nbval groups them (stream text by stream name,
   display data by MIME type); each text is split into *numbers* and the
-  *text* between them (:func:`split`). The texts must be equal, except that a
-  run of spaces or tabs counts as one (a number with one more digit shifts a
-  fixed-width column); line breaks must match. A version string such as
+  *text* between them (:func:`split`). The texts must be equal, except that
+  spaces and tabs at either end of each piece are ignored and a run of them
+  counts as one (a number with one more digit shifts a fixed-width column);
+  line breaks must match. A version string such as
   ``2.21.0``, a number glued to a unit (``12ms``) or to a name (``conv2d_1``)
   is text. Numbers must be as many, and each must keep its printed form:
   integer or decimal, the same number of decimals, exponent or not.
@@ -31,18 +32,20 @@ How a stored output and a new one are compared (:func:`compare_cell`):
                       "stdout#5": {"itol": 3, "measured": 1, "after": "stopped after "}},
           "runs": ["none", "one-core", "tf-threads-1", ...]}}
 
-  ``atol`` bounds ``|new - stored|`` for numbers below 1 in size (accuracies),
-  ``rtol`` the relative difference of the others (losses, sums), each plus one
-  unit in the last printed place; ``itol`` bounds an integer (a best epoch, a
-  count of errors). ``after`` is the text just before the number when the
-  tolerance was measured: if the stored output no longer has it there, the
-  entry is stale and the comparison fails with a message saying so. ``unit``
-  is one unit of the number's last printed digit (for :data:`MAX_UNITS`).
+  ``atol`` bounds ``|new - stored|`` for numbers below 1 in size (accuracies,
+  small losses), ``rtol`` the relative difference of the others (large losses,
+  sums), each plus one unit in the last printed place; ``itol`` bounds an
+  integer exactly (a best epoch, a count of errors). ``after`` is the text
+  just before the number when the tolerance was measured: if the stored output
+  no longer has it there, the entry is stale and the comparison fails with a
+  message saying so. ``unit`` is one unit of the number's last printed digit,
+  in the entry's own terms (relative for ``rtol``), for :data:`MAX_UNITS`.
 
-A tolerance wider than :data:`MAX` means the number is not reproducible
-across machines; such a number must not be printed as a fact (print a stable
-summary, move the rest to a cell tagged ``nbval-ignore-output`` followed by an
-assertion), and tests/test_nbval_numeric.py fails until it is not.
+A tolerance wider than :data:`MAX` (and than :data:`MAX_UNITS` units of the
+number's last digit) means the number is not reproducible across machines;
+such a number must not be printed as a fact (print a stable summary, move the
+rest to a cell tagged ``nbval-ignore-output`` followed by an assertion), and
+tests/test_nbval_numeric.py fails until it is not.
 
 Loaded with ``-p nbval_numeric`` (pyproject.toml's ``addopts``), it changes
 nothing unless ``--nbval`` collects notebooks.

@@ -9,14 +9,14 @@ Three steps (``make portability`` runs the first two)::
 ``run`` executes notebooks under perturbations of tools/perturb.py and writes
 the executed copies to ``_build/portability/<perturbation>/`` (stored outputs
 are never touched). Any other folder there is a *version* too: copy a
-machine's executed notebooks into ``_build/portability/<machine>/`` to
-include it. ``report`` compares the versions with the stored outputs as nbval
-does (tests/nbval_numeric.py), lists every failure, every number that moved
-and every cell whose text changed. ``apply`` writes, for every number that
-moved between any two versions (the stored one included), a tolerance of
-:data:`HEADROOM` times the largest movement, rounded up to one significant
-digit, into the cell's metadata (the checker adds one unit of the last
-printed digit to it).
+machine's executed notebooks into ``_build/portability/<machine>/`` to include
+it. ``report`` compares the versions with the stored outputs as nbval does
+(tests/nbval_numeric.py), lists every failure, every number that moved and
+every cell whose text changed. ``apply`` writes, for every number that moved
+between any two versions (the stored one included), a tolerance of
+:data:`HEADROOM` times the largest movement (a decimal's rounded up to one
+significant digit, an integer's to a whole number) into the cell's metadata
+(the checker adds one unit of the last printed digit to it).
 
 A version is used for a cell only if the cell's code is the same in that run
 as in the notebook ("stale" otherwise), and only for cells that ran (a run
