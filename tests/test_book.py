@@ -60,11 +60,12 @@ def test_pages_render_maths_figures_exercises_and_citations(site):
 def test_setup_page_shows_the_repository_url(site):
     import yaml
 
-    url = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"]
+    repository = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]
+    url, branch = repository["url"], repository["branch"]
     html = (site / "book" / "setup.html").read_text()
     text = " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
     assert f"git clone {url}" in text, "the clone command lost the repository URL"
-    assert f'"dlbook @ git+{url}"' in text, "the Colab install line lost the URL"
+    assert f'"dlbook @ git+{url}@{branch}"' in text, "the Colab install line lost the URL"
     assert "{{" not in text, "an unexpanded substitution was left on the page"
 
 
