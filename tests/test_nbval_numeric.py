@@ -299,4 +299,8 @@ def test_a_model_that_does_not_learn_fails_its_notebook(tmp_path):
         cwd=ROOT, capture_output=True, text=True,
     )
     assert result.returncode != 0, "the sabotaged notebook ran to the end"
-    assert "AssertionError" in result.stderr, result.stderr[-2000:]
+    # a cell of the notebook raised it (not the kernel client, whose own asserts also
+    # raise AssertionError, but outside a CellExecutionError)
+    assert "CellExecutionError" in result.stderr, result.stderr[-2000:]
+    in_a_cell = result.stderr.split("CellExecutionError", 1)[1]
+    assert "AssertionError" in in_a_cell, result.stderr[-2000:]
