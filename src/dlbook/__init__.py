@@ -23,7 +23,16 @@ from .data import (
     load_text8_full,
 )
 from .plots import plot_history, show_images
+from .report import glue
 from .runtime import TF_ENVIRONMENT, setup
+from .stats import (
+    binomial_se,
+    compare_classifiers,
+    compare_regressors,
+    mcnemar,
+    paired_difference,
+    seed_summary,
+)
 from .text import skipgram_pairs
 from .timing import best_time
 
@@ -31,8 +40,12 @@ __all__ = [
     "TF_ENVIRONMENT",
     "DatasetUnavailableError",
     "best_time",
+    "binomial_se",
+    "compare_classifiers",
+    "compare_regressors",
     "data_home",
     "fetch_movie_reviews",
+    "glue",
     "load_cifar10_full",
     "load_english_corpus",
     "load_imdb_full",
@@ -40,7 +53,10 @@ __all__ = [
     "load_mnist_sample",
     "load_movie_reviews",
     "load_text8_full",
+    "mcnemar",
+    "paired_difference",
     "plot_history",
+    "seed_summary",
     "setup",
     "show_images",
     "skipgram_pairs",
