@@ -15,14 +15,21 @@ import pathlib
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
+def _quiet_magic(line: str) -> str:
+    """A magic or shell escape becomes ``pass`` and a comment, so the line stays valid Python."""
+    stripped = line.lstrip()
+    if not stripped.startswith(("%", "!")):
+        return line
+    return f"{line[:len(line) - len(stripped)]}pass  # {stripped}"
+
+
 def notebook_code(path: pathlib.Path) -> str:
     """The code cells of one notebook as one Python text, a ``# In[N]`` line before each."""
     cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
     blocks = []
     for index, cell in enumerate(c for c in cells if c["cell_type"] == "code"):
         source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
-        lines = [f"# {line}" if line.lstrip().startswith(("%", "!")) else line
-                 for line in source.splitlines()]
+        lines = [_quiet_magic(line) for line in source.splitlines()]
         blocks.append(f"# In[{index}]\n" + "\n".join(lines) + "\n")
     return "\n".join(blocks)
 
