@@ -30,7 +30,7 @@ class McNemarResult(NamedTuple):
     only_b: int
     """Examples that model B gets right and model A gets wrong."""
     pvalue: float
-    """Two-sided exact p-value: how often a split this lopsided arises between equal models."""
+    """The two-sided exact p-value, how often a split this lopsided arises between equal models."""
 
 
 class PairedDifference(NamedTuple):
