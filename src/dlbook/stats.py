@@ -22,7 +22,7 @@ import numpy as np
 class McNemarResult(NamedTuple):
     """What :func:`mcnemar` returns.
 
-    Introduced in :doc:`/notebooks/04_first_network`.
+    Introduced in :doc:`/book/helpers`.
     """
 
     only_a: int
@@ -36,7 +36,7 @@ class McNemarResult(NamedTuple):
 class PairedDifference(NamedTuple):
     """What :func:`paired_difference` returns: mean of ``a - b`` and its standard error.
 
-    Introduced in :doc:`/notebooks/04_first_network`.
+    Introduced in :doc:`/book/helpers`.
     """
 
     mean: float
@@ -163,7 +163,7 @@ def compare_classifiers(y_true: Any, predictions: Mapping[str, Any]):
     :func:`binomial_se`; each row after the first adds the difference to the
     reference, its paired standard error and McNemar's p-value.
 
-    Introduced in :doc:`/notebooks/04_first_network`.
+    Introduced in :doc:`/notebooks/01_ml_overview`.
 
     Returns
     -------
@@ -206,7 +206,7 @@ def compare_regressors(y_true: Any, predictions: Mapping[str, Any], *, loss: str
     row shows the mean loss; each row after the first adds the mean of the
     per-example loss differences to the reference and its paired standard error.
 
-    Introduced in :doc:`/notebooks/10_regression`.
+    Introduced in :doc:`/notebooks/01_ml_overview`.
 
     Returns
     -------
