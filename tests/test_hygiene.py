@@ -306,7 +306,8 @@ def test_solutions_contain_code_that_runs(path):
 
 #: What a markdown cell may contain that is not prose: code, maths, glue roles, links, HTML, labels.
 NOT_PROSE = [
-    r"^(`{3,})(?!\{)[^\n]*\n.*?^\1\s*$",        # code fences (a directive fence, ```{exercise}, is prose)
+    # code fences (a directive's fence, such as ```{exercise}, holds prose)
+    r"^(`{3,})(?!\{)[^\n]*\n.*?^\1\s*$",
     r"^`{3,}\{[^}]*\}[^\n]*$", r"^:\w[\w-]*:[^\n]*$",   # a directive's own line and its options
     r"\$\$.*?\$\$", r"\$[^$\n]+\$", r"\\begin\{(\w+\*?)\}.*?\\end\{\1\}",
     r"\{glue:\w+\}`[^`]*`", r"`[^`]*`", r"\]\([^)]*\)", r"<[^>]+>", r"^\([\w-]+\)=$",
