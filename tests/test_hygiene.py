@@ -306,9 +306,7 @@ def test_solutions_contain_code_that_runs(path):
 
 #: What a markdown cell may contain that is not prose: code, maths, glue roles, links, HTML, labels.
 NOT_PROSE = [
-    # code fences (a directive's fence, such as ```{exercise}, holds prose)
-    r"^(`{3,})(?!\{)[^\n]*\n.*?^\1\s*$",
-    r"^`{3,}\{[^}]*\}[^\n]*$", r"^:\w[\w-]*:[^\n]*$",   # a directive's own line and its options
+    r"^:\w[\w-]*:[^\n]*$",                           # a directive's options
     r"\$\$.*?\$\$", r"\$[^$\n]+\$", r"\\begin\{(\w+\*?)\}.*?\\end\{\1\}",
     r"\{glue:\w+\}`[^`]*`", r"`[^`]*`", r"\]\([^)]*\)", r"<[^>]+>", r"^\([\w-]+\)=$",
 ]
@@ -320,8 +318,31 @@ PROSE_AUDIT_PENDING = {"16_rnn_text.ipynb",
                        "17_word2vec.ipynb", "18_autoencoders.ipynb"}
 
 
+def without_code_blocks(markdown: str) -> str:
+    """Drop fenced code blocks and fence lines; a directive's body (```{exercise} ... ```) stays.
+
+    Fences are matched line by line, innermost first: a fence line with an
+    info string that is not a directive opens a code block, ``{...}`` opens a
+    directive, and a bare fence closes whichever is open.
+    """
+    kept, stack = [], []
+    for line in markdown.splitlines():
+        fence = re.match(r"^\s*(`{3,}|:{3,})(.*)$", line)
+        if fence:
+            info = fence.group(2).strip()
+            if info:
+                stack.append("directive" if info.startswith("{") else "code")
+            elif stack:
+                stack.pop()
+            continue
+        if "code" not in stack:
+            kept.append(line)
+    return "\n".join(kept)
+
+
 def typed_numbers(markdown: str) -> list[str]:
     """The decimals and percentages in a markdown cell's prose (code, maths and glue removed)."""
+    markdown = without_code_blocks(markdown)
     for pattern in NOT_PROSE:
         markdown = re.sub(pattern, " ", markdown, flags=re.DOTALL | re.MULTILINE)
     return [m.group(1) for m in TYPED_NUMBER.finditer(markdown)]
