@@ -180,8 +180,27 @@ def tolerances(metadata: dict) -> dict[str, dict]:
     return spec["numbers"]
 
 
-def compare_number(stored: str, new: str, entry: dict | None = None) -> str | None:
-    """``None`` if the printed number ``new`` may replace ``stored`` under ``entry``, else why."""
+#: The MIME prefix of a value stored by ``dlbook.glue`` (myst-nb's glue): its text is
+#: Python's repr of a rounded number, which drops trailing zeros (0.480 -> "0.48"), so
+#: its number of decimals is not a printed form; the prose's format spec decides that.
+GLUE_PREFIX = "application/papermill.record/"
+
+
+def compare_number(stored: str, new: str, entry: dict | None = None, *,
+                   glued: bool = False) -> str | None:
+    """``None`` if the printed number ``new`` may replace ``stored`` under ``entry``, else why.
+
+    ``glued`` compares a glued value: its number of decimals may differ (trailing zeros),
+    and one unit is one unit in the longer of the two last places.
+    """
+    if glued:
+        decimals = max(form(stored)[1:2] + form(new)[1:2], default=0)
+        stored_form = form(stored)[:1] + form(stored)[2:]
+        if stored_form != form(new)[:1] + form(new)[2:]:
+            return f"{stored!r} stored, {new!r} now: printed in another form"
+        if not is_integer(stored) and decimals:
+            stored = f"{value(stored):.{decimals}f}" if "e" not in stored.lower() else stored
+            new = f"{value(new):.{decimals}f}" if "e" not in new.lower() else new
     if form(stored) != form(new):
         return f"{stored!r} stored, {new!r} now: printed in another form"
     x, y = value(stored), value(new)
@@ -244,7 +263,7 @@ def compare_texts(key: str, stored: list[str], new: list[str],
                 if before != entry["after"]:
                     return (f"stale tolerance metadata: {position} now follows {before!r}, not "
                             f"{entry['after']!r}; re-run tools/portability.py apply")
-            problem = compare_number(s, n, entry)
+            problem = compare_number(s, n, entry, glued=key.startswith(GLUE_PREFIX))
             if problem:
                 return f"{position}: {problem}"
         counter += len(a_numbers)

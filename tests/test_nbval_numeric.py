@@ -304,3 +304,12 @@ def test_a_model_that_does_not_learn_fails_its_notebook(tmp_path):
     assert "CellExecutionError" in result.stderr, result.stderr[-2000:]
     in_a_cell = result.stderr.split("CellExecutionError", 1)[1]
     assert "AssertionError" in in_a_cell, result.stderr[-2000:]
+
+
+def test_glued_values_may_drop_trailing_zeros_but_not_move():
+    glue = nn.GLUE_PREFIX + "text/plain"
+    assert nn.compare_texts(glue, ["0.48"], ["0.482"]) is not None        # moved two units
+    assert nn.compare_texts(glue, ["0.48"], ["0.481"]) is None            # one unit of 0.001
+    assert nn.compare_texts(glue, ["0.5"], ["0.50"]) is None
+    assert nn.compare_texts(glue, ["12"], ["12.0"]) is not None           # integer vs decimal
+    assert nn.compare_texts("stdout", ["0.48"], ["0.481"]) is not None    # printed text keeps its form
