@@ -312,4 +312,4 @@ def test_glued_values_may_drop_trailing_zeros_but_not_move():
     assert nn.compare_texts(glue, ["0.48"], ["0.481"]) is None            # one unit of 0.001
     assert nn.compare_texts(glue, ["0.5"], ["0.50"]) is None
     assert nn.compare_texts(glue, ["12"], ["12.0"]) is not None           # integer vs decimal
-    assert nn.compare_texts("stdout", ["0.48"], ["0.481"]) is not None    # printed text keeps its form
+    assert nn.compare_texts("stdout", ["0.48"], ["0.481"]) is not None    # printed: keeps its form
