@@ -166,3 +166,36 @@ def test_glue_rejects_bad_input(monkeypatch, name, value, kwargs, error):
     monkeypatch.setattr("IPython.display.display", lambda *a, **k: None)
     with pytest.raises(error):
         dlbook.glue(name, value, **kwargs)
+
+
+# ---------------------------------------------------------------- p_range, format_comparison
+
+
+@pytest.mark.parametrize(("p", "expected"), [
+    (0.0004, "< 0.001"), (0.001, "< 0.05"), (0.02, "< 0.05"), (0.05, "≥ 0.05"), (0.9, "≥ 0.05"),
+    (float("nan"), ""),
+])
+def test_p_range_default_levels(p, expected):
+    assert dlbook.p_range(p) == expected
+
+
+def test_p_range_one_level():
+    assert dlbook.p_range(0.0001, levels=[0.05]) == "< 0.05"
+    assert dlbook.p_range(0.3, levels=[0.05]) == "≥ 0.05"
+
+
+@pytest.mark.parametrize("levels", [[], [0.05, 0.001], [0.0, 0.05], [1.5]])
+def test_p_range_rejects_bad_levels(levels):
+    with pytest.raises(ValueError, match="increasing significance levels"):
+        dlbook.p_range(0.01, levels=levels)
+
+
+def test_format_comparison_shows_ranges_and_blanks():
+    y = np.array([0, 1] * 50)
+    wrong = 1 - y
+    text = dlbook.format_comparison(dlbook.compare_classifiers(y, {"net": y, "bad": wrong}))
+    lines = text.splitlines()
+    assert lines[-1].split()[-1] == "0.001" and "< 0.001" in lines[-1]
+    assert "1.000" in lines[-2] and "nan" not in text
+    with pytest.raises(ValueError, match="non-negative"):
+        dlbook.format_comparison(dlbook.compare_classifiers(y, {"net": y, "bad": wrong}), digits=-1)

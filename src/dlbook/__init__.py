@@ -29,12 +29,15 @@ from .stats import (
     binomial_se,
     compare_classifiers,
     compare_regressors,
+    format_comparison,
     mcnemar,
+    p_range,
     paired_difference,
     seed_summary,
 )
 from .text import skipgram_pairs
 from .timing import best_time
+from .training import fit_seeds
 
 __all__ = [
     "TF_ENVIRONMENT",
@@ -45,6 +48,8 @@ __all__ = [
     "compare_regressors",
     "data_home",
     "fetch_movie_reviews",
+    "fit_seeds",
+    "format_comparison",
     "glue",
     "load_cifar10_full",
     "load_english_corpus",
@@ -54,6 +59,7 @@ __all__ = [
     "load_movie_reviews",
     "load_text8_full",
     "mcnemar",
+    "p_range",
     "paired_difference",
     "plot_history",
     "seed_summary",

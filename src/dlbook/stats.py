@@ -240,3 +240,52 @@ def compare_regressors(y_true: Any, predictions: Mapping[str, Any], *, loss: str
             row.update({f"diff vs {reference}": paired.mean, "paired se": paired.se})
         rows.append(row)
     return pd.DataFrame(rows, index=pd.Index(list(losses), name="model"))
+
+
+#: The significance levels :func:`p_range` reports by default: "very clear" and conventional.
+#:
+#: Introduced in :doc:`/notebooks/04_first_network`.
+P_LEVELS = (0.001, 0.05)
+
+
+def p_range(p: float, levels: Sequence[float] = P_LEVELS) -> str:
+    """A p-value as the range a verdict needs, such as ``"< 0.05"`` or ``"≥ 0.05"``.
+
+    The exact p-value of a near tie swings between machines (a test set's
+    handful of disagreements changes with the last bit of training), but which
+    side of a significance level it falls on rarely does. ``levels`` are the
+    thresholds to report, in increasing order; NaN (the reference row of a
+    :func:`compare_classifiers` table) gives an empty string. Chapter 04 meets
+    it inside :func:`format_comparison`.
+
+    Introduced in :doc:`/notebooks/13_cnn`.
+
+    Raises
+    ------
+    ValueError
+        If ``levels`` is empty, not increasing or not in (0, 1).
+    """
+    levels = [float(level) for level in levels]
+    if not levels or any(not 0 < level < 1 for level in levels) or levels != sorted(set(levels)):
+        raise ValueError(f"levels must be increasing significance levels in (0, 1), got {levels}")
+    if math.isnan(p):
+        return ""
+    for level in levels:
+        if p < level:
+            return f"< {level:g}"
+    return f"≥ {levels[-1]:g}"
+
+
+def format_comparison(table, *, digits: int = 3, levels: Sequence[float] = P_LEVELS) -> str:
+    """A :func:`compare_classifiers` or :func:`compare_regressors` table as text.
+
+    Numbers get ``digits`` decimals, empty cells stay empty, and the McNemar
+    column (if any) shows :func:`p_range` instead of the exact p-value.
+
+    Introduced in :doc:`/notebooks/04_first_network`.
+    """
+    if digits < 0:
+        raise ValueError(f"digits must be a non-negative number of decimals, got {digits}")
+    formatters = {"mcnemar p": lambda p: p_range(p, levels)} if "mcnemar p" in table else {}
+    return table.to_string(float_format=lambda v: f"{v:.{digits}f}", na_rep="",
+                           formatters=formatters)
