@@ -20,7 +20,7 @@ def fit_seeds(build_model: Callable[[], Any], x: Any, y: Any, *, seeds: Iterable
     (``keras.utils.set_random_seed``), build a new model with ``build_model()``
     and call its ``fit(x, y, **fit_kwargs)``. The first model is the one a
     chapter usually studies further; the others measure how much the seed
-    matters (summarise their scores with :func:`dlbook.seed_summary`).
+    matters (summarise their scores with :func:`dlbook.stats.seed_summary`).
 
     Introduced in :doc:`/notebooks/08_movie_reviews`.
 
