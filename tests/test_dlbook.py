@@ -219,6 +219,26 @@ def test_show_images_rejects_bad_input(images, labels, error):
         dlbook.show_images(images, labels)
 
 
+def test_plot_codes_scatters_one_point_per_code_with_a_colour_bar():
+    codes = np.random.default_rng(0).normal(size=(30, 2))
+    fig = dlbook.plot_codes(codes, np.arange(30) % 3, title="t", axis_labels=("a", "b"))
+    ax, bar = fig.axes
+    assert ax.collections[0].get_offsets().shape == (30, 2)
+    assert (ax.get_xlabel(), ax.get_ylabel(), ax.get_title()) == ("a", "b", "t")
+    assert bar.get_ylabel() == "digit"
+
+
+@pytest.mark.parametrize("codes, labels, error", [
+    (np.zeros((4, 3)), np.zeros(4, int), "shape \\(n, 2\\)"),
+    (np.zeros((0, 2)), np.zeros(0, int), "n >= 1"),
+    (np.zeros((4, 2)), np.zeros(3, int), "4 integers"),
+    (np.zeros((4, 2)), np.zeros(4), "4 integers"),
+])
+def test_plot_codes_rejects_bad_input(codes, labels, error):
+    with pytest.raises(ValueError, match=error):
+        dlbook.plot_codes(codes, labels)
+
+
 # ---------------------------------------------------------------- timing
 
 def test_best_time_is_the_minimum_of_the_runs(monkeypatch):

@@ -22,7 +22,7 @@ from .data import (
     load_movie_reviews,
     load_text8_full,
 )
-from .plots import plot_history, show_images
+from .plots import plot_codes, plot_history, show_images
 from .report import glue
 from .runtime import TF_ENVIRONMENT, setup
 from .stats import (
@@ -61,6 +61,7 @@ __all__ = [
     "mcnemar",
     "p_range",
     "paired_difference",
+    "plot_codes",
     "plot_history",
     "seed_summary",
     "setup",

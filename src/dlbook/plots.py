@@ -140,3 +140,59 @@ def show_images(images, labels: Sequence[Any] | None = None, *, ncols: int = 10,
                 ax.set_title(str(labels[i]), fontsize=8)
     fig.tight_layout(pad=0.2)
     return fig
+
+
+def plot_codes(codes, labels, *, title: str | None = None,
+               axis_labels: Sequence[str] = ("code 1", "code 2"), class_name: str = "digit",
+               size: float = 6):
+    """Scatter two-dimensional codes, one point per example, coloured by its class.
+
+    What an encoder does to the data, seen at once: points of one class close
+    together and classes apart mean the code kept what tells them apart. A
+    colour bar names the classes (integer labels, such as digits).
+
+    Introduced in :doc:`/notebooks/18_autoencoders`.
+
+    Parameters
+    ----------
+    codes:
+        Array of shape ``(n, 2)``: each example's code.
+    labels:
+        ``n`` integer class labels, used for colour.
+    title:
+        Optional title of the panel.
+    axis_labels:
+        The names of the two code dimensions.
+    class_name:
+        What the labels are, for the colour bar.
+    size:
+        Marker area in points squared.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    ValueError
+        If the codes are not ``(n, 2)`` with ``n >= 1``, or the labels are not ``n``
+        integers.
+    """
+    import matplotlib.pyplot as plt
+
+    codes = np.asarray(codes)
+    labels = np.asarray(labels)
+    if codes.ndim != 2 or codes.shape[1] != 2 or len(codes) == 0:
+        raise ValueError(f"codes must have shape (n, 2) with n >= 1, got {codes.shape}")
+    if labels.shape != (len(codes),) or not np.issubdtype(labels.dtype, np.integer):
+        raise ValueError(f"labels must be {len(codes)} integers (one per code), got shape "
+                         f"{labels.shape} and dtype {labels.dtype}")
+    fig, ax = plt.subplots(figsize=(5, 4.2))
+    classes = np.unique(labels)
+    points = ax.scatter(codes[:, 0], codes[:, 1], c=labels, cmap="tab10", s=size)
+    fig.colorbar(points, ax=ax, ticks=classes, label=class_name)
+    ax.set_xlabel(axis_labels[0])
+    ax.set_ylabel(axis_labels[1])
+    if title:
+        ax.set_title(title)
+    return fig
