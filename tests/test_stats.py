@@ -132,6 +132,18 @@ def test_compare_regressors_table():
     assert table.loc["mean", "diff vs net"] == pytest.approx(2 / 3 - 1.25 / 3)
 
 
+def test_compare_regressors_pairs_per_example_for_several_outputs():
+    rng = np.random.default_rng(0)
+    y = rng.normal(size=(50, 4))
+    a, b = y + rng.normal(scale=0.1, size=y.shape), y + rng.normal(scale=0.2, size=y.shape)
+    table = dlbook.compare_regressors(y, {"a": a, "b": b}, loss="mse")
+    per_a, per_b = ((a - y) ** 2).mean(axis=1), ((b - y) ** 2).mean(axis=1)
+    assert table.loc["b", "mse"] == pytest.approx(per_b.mean())
+    assert table.loc["b", "paired se"] == pytest.approx(dlbook.paired_difference(per_b, per_a).se)
+    with pytest.raises(ValueError, match="200 of y_true"):
+        dlbook.compare_regressors(y, {"a": a, "b": b[:10]})
+
+
 def test_compare_regressors_rejects_unknown_loss():
     with pytest.raises(ValueError, match="loss must be one of"):
         dlbook.compare_regressors([1.0, 2.0], {"a": [1, 2], "b": [2, 1]}, loss="huber")

@@ -205,6 +205,10 @@ def compare_regressors(y_true: Any, predictions: Mapping[str, Any], *, loss: str
     ``loss`` is ``"mae"`` (absolute error) or ``"mse"`` (squared error). Each
     row shows the mean loss; each row after the first adds the mean of the
     per-example loss differences to the reference and its paired standard error.
+    ``y_true`` is one number per example, shape ``(n,)``, or several, shape
+    ``(n, d)`` (the pixels of an image): then an example's loss is the mean over
+    its ``d`` outputs, so that the pairing, and the standard error, are per
+    example and not per output.
 
     Introduced in :doc:`/notebooks/01_ml_overview`.
 
@@ -225,12 +229,19 @@ def compare_regressors(y_true: Any, predictions: Mapping[str, Any], *, loss: str
         raise ValueError(f"loss must be one of {sorted(per_example)}, got {loss!r}")
     if len(predictions) < 2:
         raise ValueError(f"need at least two models to compare, got {list(predictions)}")
-    y_true = _vector(y_true, "y_true").astype(float)
+    y_true = np.asarray(y_true, dtype=float)
+    if y_true.ndim == 2 and y_true.size:
+        y_true = y_true.reshape(len(y_true), -1)
+    else:
+        y_true = _vector(y_true, "y_true (shape (n,) or (n, d))")
     losses = {}
     for name, pred in predictions.items():
-        pred = np.asarray(pred, dtype=float).reshape(-1)
-        _same_length(y_true=y_true, **{f"predictions[{name!r}]": pred})
-        losses[name] = per_example[loss](pred - y_true)
+        pred = np.asarray(pred, dtype=float)
+        if pred.size != y_true.size:
+            raise ValueError(f"predictions[{name!r}] has {pred.size} values for the "
+                             f"{y_true.size} of y_true (shape {y_true.shape})")
+        errors = per_example[loss](pred.reshape(y_true.shape) - y_true)
+        losses[name] = errors.mean(axis=1) if errors.ndim == 2 else errors
     reference = next(iter(losses))
     rows = []
     for name, values in losses.items():
