@@ -98,8 +98,8 @@ serve: ## Serve the built site on http://localhost:$(PORT)
 refresh: install ## Re-execute notebooks in place, top to bottom (NB=notebooks/x.ipynb for one)
 	$(PY) tools/nbrun.py --inplace $(NB)
 
-bench: install ## Time each notebook (seconds, peak memory) and the site build
-	$(PY) tools/bench.py $(NB)
+bench: install ## Time each notebook (seconds, peak memory) and the site build; update book/bench.md
+	$(PY) tools/bench.py $(NB) --table book/bench.md
 
 freeze: ## Rewrite requirements.txt from the packages installed in .venv
 	$(PY) tools/freeze.py
