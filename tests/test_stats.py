@@ -211,3 +211,39 @@ def test_format_comparison_shows_ranges_and_blanks():
     assert "1.000" in lines[-2] and "nan" not in text
     with pytest.raises(ValueError, match="non-negative"):
         dlbook.format_comparison(dlbook.compare_classifiers(y, {"net": y, "bad": wrong}), digits=-1)
+
+
+# ---------------------------------------------------------------- frechet_distance
+def test_frechet_distance_matches_the_definition():
+    from scipy import linalg
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(size=(300, 5)), rng.normal(size=(300, 5)) @ rng.normal(size=(5, 5))
+    cov_a, cov_b = np.cov(a, rowvar=False), np.cov(b, rowvar=False)
+    by_definition = (np.sum((a.mean(0) - b.mean(0)) ** 2)
+                     + np.trace(cov_a + cov_b - 2 * linalg.sqrtm(cov_a @ cov_b).real))
+    assert dlbook.frechet_distance(a, b) == pytest.approx(by_definition, rel=1e-8)
+
+
+def test_frechet_distance_is_zero_for_one_set_and_counts_a_shift():
+    rng = np.random.default_rng(1)
+    a = rng.normal(size=(200, 3))
+    assert dlbook.frechet_distance(a, a) == pytest.approx(0, abs=1e-9)
+    # A shift of every feature by 2 adds 3 * 2² and leaves the covariances equal.
+    assert dlbook.frechet_distance(a, a + 2) == pytest.approx(12, abs=1e-9)
+
+
+def test_frechet_distance_handles_a_singular_covariance():
+    rng = np.random.default_rng(2)
+    a = rng.normal(size=(100, 4))
+    a[:, 3] = 0.0   # a dead feature (a ReLU unit that never fires)
+    assert np.isfinite(dlbook.frechet_distance(a, rng.normal(size=(100, 4))))
+
+
+@pytest.mark.parametrize(("a", "b", "message"), [
+    (np.zeros(5), np.zeros((5, 1)), "features_a must be a 2-D array"),
+    (np.zeros((1, 3)), np.zeros((5, 3)), "at least two rows"),
+    (np.zeros((5, 3)), np.zeros((5, 2)), "same number of features"),
+])
+def test_frechet_distance_rejects_bad_shapes(a, b, message):
+    with pytest.raises(ValueError, match=message):
+        dlbook.frechet_distance(a, b)
